@@ -1,0 +1,40 @@
+# The verbs of the project. `make reproduce` and `make test` each set everything up first.
+SHELL := /bin/bash
+VENV  ?= .venv
+PY    := $(VENV)/bin/python
+BIN   := $(VENV)/bin
+# A pinned torch: on the reference machine this is a CPU build on local disk; an unpinned torch pulls a CUDA build.
+TORCH ?= torch==2.13.0
+export RAY_USAGE_STATS_ENABLED = 0
+
+.PHONY: setup data reproduce test docs lab clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check "$(TORCH)" -e ".[dev]"
+	$(PY) -m ipykernel install --user --name neoberta --display-name "Python (neoberta)" >/dev/null
+	touch $@
+
+data: setup  ## fetch every source, rewrite data/MANIFEST.csv, build the default corpus and tasks
+	$(BIN)/neoberta-prepare
+
+reproduce: data  ## the main job on the embedded default: the data-preparation run, recorded under results/data/
+	mkdir -p results/data/default
+	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/data.ipynb results/data/default/data.ipynb \
+	  -y "run_dir: results/data/default"
+
+test: setup data  ## notebooks clean, package in sync, templates declare parameters, every notebook runs
+	$(PY) tools/run_tests.py
+
+docs: setup  ## the docs site (needs Quarto, which cannot be installed on every machine)
+	@command -v quarto >/dev/null || { echo "Quarto is not installed: see https://quarto.org; notebooks are checked by 'make test'"; exit 1; }
+	$(BIN)/nbdev-docs
+
+lab: setup  ## JupyterLab with the project's kernel
+	$(BIN)/jupyter lab --notebook-dir nbs
+
+clean:  ## remove the environment and the caches (data/MANIFEST.csv stays)
+	rm -rf $(VENV) data/sources data/corpus results/data _docs _proc
