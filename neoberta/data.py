@@ -132,8 +132,11 @@ def fetched(source:Source) -> list[dict]:
     "What `fetch` recorded for `source`: one row per package (archive name, SHA-256, bytes)."
     return json.loads((source.folder/'fetch.json').read_text())
 
-# %% ../nbs/01_data.ipynb #b5625ecc
-def _code_version() -> str: return sha256_file(Path(__file__))[:12] if '__file__' in globals() else 'nb'
+# %% ../nbs/01_data.ipynb #59561749
+def _code_version() -> str:
+    "A hash of the exported module, the same whether called from the package or its notebook."
+    import importlib.util
+    return sha256_file(importlib.util.find_spec('neoberta.data').origin)[:12]
 
 def read_source(source:Source) -> list[dict]:
     "The records of `source`, fetching and reading it on first use."
