@@ -16,6 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install -q --disable-pip-version-check "$(TORCH)" -e ".[dev]"
 	$(PY) -m ipykernel install --user --name neoberta --display-name "Python (neoberta)" >/dev/null
+	! git rev-parse --git-dir >/dev/null 2>&1 || git config --local include.path ../.gitconfig
 	touch $@
 
 data: setup  ## fetch every source, rewrite data/MANIFEST.csv, build the default corpus and tasks
