@@ -17,11 +17,12 @@ from .core import atomic_path, config_hash, data_dir
 from .data import CorpusConfig, Task, load_corpus
 
 # %% auto #0
-__all__ = ['SPECIAL_TOKENS', 'KINDS', 'TokenizerConfig', 'train_tokenizer', 'get_tokenizer', 'word_pieces', 'tokenizer_report']
+__all__ = ['SPECIAL_TOKENS', 'TOKENIZER_KINDS', 'TokenizerConfig', 'train_tokenizer', 'get_tokenizer', 'word_pieces',
+           'tokenizer_report']
 
-# %% ../nbs/02_tokenizer.ipynb #72d75ca2
+# %% ../nbs/02_tokenizer.ipynb #6cae1a19
 SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']
-KINDS = ('wordpiece', 'bpe', 'unigram')
+TOKENIZER_KINDS = ('wordpiece', 'bpe', 'unigram')
 
 @dataclass(frozen=True)
 class TokenizerConfig:
@@ -34,7 +35,7 @@ class TokenizerConfig:
     corpus:CorpusConfig = CorpusConfig()  # the pretraining corpus it is trained on
 
     def __post_init__(self):
-        if self.kind not in KINDS: raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+        if self.kind not in TOKENIZER_KINDS: raise ValueError(f"kind must be one of {TOKENIZER_KINDS}, got {self.kind!r}")
         if self.vocab_size < 256 or self.vocab_size % 64: raise ValueError(f"vocab_size must be a multiple of 64 and >= 256, got {self.vocab_size}")
         if self.min_frequency < 1: raise ValueError(f"min_frequency must be >= 1, got {self.min_frequency}")
 
