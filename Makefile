@@ -7,7 +7,7 @@ BIN   := $(VENV)/bin
 TORCH ?= torch==2.13.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data reproduce test docs lab clean
+.PHONY: setup data manifest reproduce test docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -19,10 +19,13 @@ $(VENV)/.installed: pyproject.toml
 	! git rev-parse --git-dir >/dev/null 2>&1 || git config --local include.path ../.gitconfig
 	touch $@
 
-data: setup  ## fetch every source, rewrite data/MANIFEST.csv, build the default corpus and tasks
+data: setup  ## fetch every source, check it against data/MANIFEST.csv, build the default corpus and tasks
 	$(BIN)/neoberta-prepare
 
-reproduce: data  ## the main job on the embedded default: the data-preparation run, recorded under results/data/
+manifest: setup  ## after changing a source's version: fetch and rewrite data/MANIFEST.csv
+	$(BIN)/neoberta-fetch
+
+reproduce: setup  ## the main job on the embedded default: the data-preparation run, recorded under results/data/
 	mkdir -p results/data/default
 	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/data.ipynb results/data/default/data.ipynb \
 	  -y "run_dir: results/data/default"
