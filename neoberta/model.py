@@ -20,8 +20,8 @@ from transformers.modeling_outputs import BaseModelOutput, MaskedLMOutput, Seque
 from transformers.utils import ModelOutput
 
 # %% auto #0
-__all__ = ['SIZES', 'CLS_OBJECTIVES', 'POOLINGS', 'swiglu_width', 'NeoBertaConfig', 'document_positions', 'rope_angles',
-           'apply_rope', 'Layout', 'make_layout', 'NeoBertaRMSNorm', 'NeoBertaAttention', 'NeoBertaMLP',
+__all__ = ['SIZES', 'CLS_OBJECTIVES', 'POOLINGS', 'swiglu_width', 'NeoBertaConfig', 'document_positions', 'rope_rotations',
+           'apply_rope', 'Layout', 'make_layout', 'dropout', 'NeoBertaRMSNorm', 'NeoBertaAttention', 'NeoBertaMLP',
            'NeoBertaLayer', 'NeoBertaPreTrainedModel', 'NeoBertaModel', 'NeoBertaForMaskedLM',
            'NeoBertaClassificationHead', 'classification_loss', 'NeoBertaForSequenceClassification',
            'NeoBertaForTokenClassification', 'NeoBertaPreTrainingOutput', 'NeoBertaForPreTraining']
@@ -91,19 +91,22 @@ def document_positions(document_ids:torch.Tensor # (B, T) document index of each
     starts[:, 1:] = document_ids[:, 1:] != document_ids[:, :-1]
     return idx - torch.where(starts, idx, 0).cummax(1).values
 
-# %% ../nbs/03_model.ipynb #c45ffb2e
-def rope_angles(positions:torch.Tensor, head_size:int, theta:float) -> tuple[torch.Tensor, torch.Tensor]:
-    "Cosine and sine of the rotary angles, shape `positions.shape + (1, head_size/2)`, in float32."
+# %% ../nbs/03_model.ipynb #7d409e97
+def rope_rotations(positions:torch.Tensor, head_size:int, theta:float) -> torch.Tensor:
+    "(cos, sin) of the angle p theta^(-2j/D) for each position p, shape `positions.shape + (head_size/2, 2)`, float32."
     inv_freq = theta ** -(torch.arange(0, head_size, 2, device=positions.device, dtype=torch.float32) / head_size)
-    angles = positions.float()[..., None, None] * inv_freq
-    return angles.cos(), angles.sin()
+    angles = positions.float()[..., None] * inv_freq
+    return torch.stack([angles.cos(), angles.sin()], -1)
 
-def apply_rope(x:torch.Tensor, cos:torch.Tensor, sin:torch.Tensor) -> torch.Tensor:
-    "Rotate each (i, i + D/2) pair of `x` (..., H, D) by its angle."
-    x1, x2 = x.float().chunk(2, -1)
-    return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], -1).type_as(x)
+def apply_rope(x:torch.Tensor, rotations:torch.Tensor) -> torch.Tensor:
+    "Rotate each pair (x[2j], x[2j+1]) of `x` (..., D) by its angle (`rotations` broadcast over the leading dims)."
+    pairs = x.float().unflatten(-1, (-1, 2))
+    if torch.compiler.is_compiling() or torch.jit.is_tracing():  # exporters have no complex numbers: the same product in reals
+        cos, sin, a, b = rotations[..., 0], rotations[..., 1], pairs[..., 0], pairs[..., 1]
+        return torch.stack([a * cos - b * sin, a * sin + b * cos], -1).flatten(-2).type_as(x)
+    return torch.view_as_real(torch.view_as_complex(pairs) * torch.view_as_complex(rotations)).flatten(-2).type_as(x)  # one fused pass
 
-# %% ../nbs/03_model.ipynb #8ecd5b56
+# %% ../nbs/03_model.ipynb #d9940754
 @dataclass
 class Layout:
     "Where the N real tokens of a (B, T) batch sit, and who may attend to whom."
@@ -111,8 +114,7 @@ class Layout:
     length:int
     keep:torch.Tensor|None  # (N,) flat indices of the real tokens; None when nothing is padded
     mask:torch.Tensor|None  # (B, 1, T, T) bool, True where a query may attend to a key; None: everywhere
-    cos:torch.Tensor        # (B, T, 1, D/2) rotary angles
-    sin:torch.Tensor
+    rotations:torch.Tensor  # (B, T, 1, 1, D/2, 2) RoPE (cos, sin) of each token, broadcast over (q, k) and heads
 
     def pad(self, x:torch.Tensor) -> torch.Tensor:
         "(N, ...) real tokens -> (B, T, ...), zeros at padding."
@@ -124,7 +126,7 @@ class Layout:
         x = x.flatten(0, 1)
         return x if self.keep is None else x.index_select(0, self.keep)
 
-# %% ../nbs/03_model.ipynb #40095b39
+# %% ../nbs/03_model.ipynb #b3f9040a
 def make_layout(config:NeoBertaConfig, shape:tuple[int, int], device, attention_mask=None, document_ids=None, position_ids=None) -> Layout:
     "The `Layout` of a (B, T) batch from its optional mask, document ids and positions."
     B, T = shape
@@ -132,12 +134,19 @@ def make_layout(config:NeoBertaConfig, shape:tuple[int, int], device, attention_
     real = torch.ones(B, T, dtype=torch.bool, device=device) if attention_mask is None else attention_mask.bool()
     if position_ids is None:
         position_ids = document_positions(document_ids) if document_ids is not None else (real.cumsum(1) - 1).clamp(min=0)
+    traced = torch.compiler.is_compiling() or torch.jit.is_tracing()  # exported graphs cannot branch on data
+    padded = attention_mask is not None and (traced or not real.all())
     mask = None
     if document_ids is not None: mask = document_ids[:, :, None] == document_ids[:, None, :]
-    if not real.all(): mask = real[:, None, :] if mask is None else mask & real[:, None, :]
+    if padded: mask = real[:, None, :] if mask is None else mask & real[:, None, :]
     if mask is not None: mask = (mask | torch.eye(T, dtype=torch.bool, device=device)).unsqueeze(1)
-    keep = None if real.all() else real.flatten().nonzero().squeeze(1)
-    return Layout(B, T, keep, mask, *rope_angles(position_ids, config.head_size, config.rope_theta))
+    keep = real.flatten().nonzero().squeeze(1) if padded and not traced else None
+    return Layout(B, T, keep, mask, rope_rotations(position_ids, config.head_size, config.rope_theta)[:, :, None, None])
+
+# %% ../nbs/03_model.ipynb #f5d37fd0
+def dropout(p:float) -> nn.Module:
+    "Dropout with probability `p`; the identity at 0, where `nn.Dropout` would still multiply by a mask of ones."
+    return nn.Dropout(p) if p else nn.Identity()
 
 # %% ../nbs/03_model.ipynb #7db0b22f
 class NeoBertaRMSNorm(nn.Module):
@@ -148,7 +157,7 @@ class NeoBertaRMSNorm(nn.Module):
 
     def forward(self, x): return F.rms_norm(x, (x.shape[-1],), self.weight, self.eps)
 
-# %% ../nbs/03_model.ipynb #4ab1a313
+# %% ../nbs/03_model.ipynb #848b3de3
 class NeoBertaAttention(nn.Module):
     "Multi-head self-attention with RoPE through SDPA, on unpadded tokens."
     def __init__(self, config:NeoBertaConfig):
@@ -160,8 +169,7 @@ class NeoBertaAttention(nn.Module):
 
     def forward(self, x:torch.Tensor, layout:Layout) -> torch.Tensor:  # (N, C) -> (N, C)
         qkv = layout.pad(self.qkv(x)).unflatten(-1, (3, self.heads, self.head_size))  # (B, T, 3, H, D)
-        q, k, v = qkv.unbind(2)
-        q, k = apply_rope(q, layout.cos, layout.sin), apply_rope(k, layout.cos, layout.sin)
+        (q, k), v = apply_rope(qkv[:, :, :2], layout.rotations).unbind(2), qkv[:, :, 2]
         y = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), attn_mask=layout.mask,
                                            dropout_p=self.dropout if self.training else 0.0)  # (B, H, T, D)
         return self.out(layout.unpad(y.transpose(1, 2)).flatten(1))
@@ -179,14 +187,14 @@ class NeoBertaMLP(nn.Module):
         gate, up = self.gate_up(x).chunk(2, -1)
         return self.down(F.silu(gate) * up)
 
-# %% ../nbs/03_model.ipynb #f8f43fa1
+# %% ../nbs/03_model.ipynb #be3eca3b
 class NeoBertaLayer(GradientCheckpointingLayer):
     "Pre-norm block: x + attention(norm(x)), then x + mlp(norm(x))."
     def __init__(self, config:NeoBertaConfig):
         super().__init__()
         self.attn_norm, self.mlp_norm = (NeoBertaRMSNorm(config.hidden_size, config.norm_eps) for _ in range(2))
         self.attention, self.mlp = NeoBertaAttention(config), NeoBertaMLP(config)
-        self.dropout = nn.Dropout(config.hidden_dropout_prob)
+        self.dropout = dropout(config.hidden_dropout_prob)
 
     def forward(self, x:torch.Tensor, layout:Layout) -> torch.Tensor:
         x = x + self.dropout(self.attention(self.attn_norm(x), layout))
@@ -212,13 +220,13 @@ class NeoBertaPreTrainedModel(PreTrainedModel):
             if getattr(module, 'bias', None) is not None: init.zeros_(module.bias)
         elif isinstance(module, NeoBertaRMSNorm): init.ones_(module.weight)
 
-# %% ../nbs/03_model.ipynb #2dbba6c6
+# %% ../nbs/03_model.ipynb #fd6c176b
 class NeoBertaModel(NeoBertaPreTrainedModel):
     "Token embeddings, the blocks and a final norm; returns (B, T, C) hidden states, zeros at padding."
     def __init__(self, config:NeoBertaConfig):
         super().__init__(config)
         self.embeddings = nn.Embedding(config.vocab_size, config.hidden_size)
-        self.dropout = nn.Dropout(config.hidden_dropout_prob)
+        self.dropout = dropout(config.hidden_dropout_prob)
         self.layers = nn.ModuleList(NeoBertaLayer(config) for _ in range(config.num_hidden_layers))
         self.norm = NeoBertaRMSNorm(config.hidden_size, config.norm_eps)
         self.post_init()
@@ -240,6 +248,7 @@ class NeoBertaModel(NeoBertaPreTrainedModel):
             if output_hidden_states: states.append(layout.pad(x))
             x = layer(x, layout)
         x = layout.pad(self.norm(x))  # (B, T, C)
+        if layout.keep is None and attention_mask is not None: x = x * attention_mask[..., None].to(x.dtype)  # padding was computed too
         return BaseModelOutput(last_hidden_state=x, hidden_states=tuple(states) + (x,) if output_hidden_states else None)
 
 # %% ../nbs/03_model.ipynb #a1f24887
@@ -270,14 +279,14 @@ class NeoBertaForMaskedLM(NeoBertaPreTrainedModel):
         logits = self.decoder(h[chosen])  # (M, V)
         return MaskedLMOutput(loss=_masked_lm_loss(logits, labels[chosen]), logits=logits, hidden_states=out.hidden_states)
 
-# %% ../nbs/03_model.ipynb #c173bc38
+# %% ../nbs/03_model.ipynb #dfee7d8e
 class NeoBertaClassificationHead(nn.Module):
     "Pool the sequence, then dense -> GELU -> dropout -> linear to `num_labels` logits."
     def __init__(self, config:NeoBertaConfig, num_labels:int):
         super().__init__()
         self.pooling = config.classifier_pooling
         self.dense = nn.Linear(config.hidden_size, config.hidden_size)
-        self.dropout = nn.Dropout(config.classifier_dropout)
+        self.dropout = dropout(config.classifier_dropout)
         self.out = nn.Linear(config.hidden_size, num_labels)
 
     def forward(self, h:torch.Tensor, attention_mask:torch.Tensor|None) -> torch.Tensor:  # (B, T, C) -> (B, num_labels)
@@ -312,14 +321,14 @@ class NeoBertaForSequenceClassification(NeoBertaPreTrainedModel):
         loss = None if labels is None else classification_loss(logits, labels, self.num_labels)
         return SequenceClassifierOutput(loss=loss, logits=logits, hidden_states=out.hidden_states)
 
-# %% ../nbs/03_model.ipynb #50e6f2b4
+# %% ../nbs/03_model.ipynb #58b82ea7
 class NeoBertaForTokenClassification(NeoBertaPreTrainedModel):
     "NeoBERTa with a linear tag classifier on every token (labels -100 where nothing is predicted)."
     def __init__(self, config:NeoBertaConfig):
         super().__init__(config)
         self.num_labels = config.num_labels
         self.model = NeoBertaModel(config)
-        self.dropout = nn.Dropout(config.classifier_dropout)
+        self.dropout = dropout(config.classifier_dropout)
         self.classifier = nn.Linear(config.hidden_size, config.num_labels)
         self.post_init()
 

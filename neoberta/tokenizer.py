@@ -18,7 +18,7 @@ from .data import CorpusConfig, Task, load_corpus
 
 # %% auto #0
 __all__ = ['SPECIAL_TOKENS', 'TOKENIZER_KINDS', 'TokenizerConfig', 'train_tokenizer', 'get_tokenizer', 'word_pieces',
-           'tokenizer_report']
+           'first_piece_labels', 'encode_task', 'tokenizer_report']
 
 # %% ../nbs/02_tokenizer.ipynb #6cae1a19
 SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']
@@ -98,6 +98,30 @@ def word_pieces(tok:PreTrainedTokenizerFast, words:list[str]) -> list[list[str]]
     pieces = [[] for _ in words]
     for t, w in zip(enc.tokens(), enc.word_ids()): pieces[w].append(t)
     return pieces
+
+# %% ../nbs/02_tokenizer.ipynb #8402efc3
+def first_piece_labels(word_ids:list[int|None], # `word_ids()` of one encoded pre-split sentence
+                       word_labels:list[int], # one label per word
+                       ignore:int=-100) -> list[int]:
+    "Each word's label on its first token; `ignore` on its other tokens and on special tokens."
+    out, prev = [], None
+    for w in word_ids:
+        out.append(ignore if w is None or w == prev else word_labels[w])
+        prev = w
+    return out
+
+# %% ../nbs/02_tokenizer.ipynb #de12b2b2
+def encode_task(tok:PreTrainedTokenizerFast, task:Task, examples, max_length:int=128):
+    "Tokenise `examples` (a split of `task`) into input ids, attention masks and `labels`."
+    if task.kind == 'classification':
+        enc = lambda b: tok(b['text'], truncation=True, max_length=max_length)
+    else:
+        def enc(b):
+            e = tok(b['tokens'], is_split_into_words=True, truncation=True, max_length=max_length)
+            e['labels'] = [first_piece_labels(e.word_ids(i), tags) for i, tags in enumerate(b['tags'])]
+            return e
+    out = examples.map(enc, batched=True, remove_columns=[task.input_column])
+    return out.rename_column('label', 'labels') if 'label' in out.column_names else out.remove_columns(task.label_column)
 
 # %% ../nbs/02_tokenizer.ipynb #c28c2b99
 def tokenizer_report(tok:PreTrainedTokenizerFast, tasks:dict[str, Task], n:int=1000) -> pd.DataFrame:
