@@ -106,7 +106,7 @@ def apply_rope(x:torch.Tensor, rotations:torch.Tensor) -> torch.Tensor:
         return torch.stack([a * cos - b * sin, a * sin + b * cos], -1).flatten(-2).type_as(x)
     return torch.view_as_real(torch.view_as_complex(pairs) * torch.view_as_complex(rotations)).flatten(-2).type_as(x)  # one fused pass
 
-# %% ../nbs/03_model.ipynb #d9940754
+# %% ../nbs/03_model.ipynb #8715f2b7
 @dataclass
 class Layout:
     "Where the N real tokens of a (B, T) batch sit, and who may attend to whom."
@@ -114,7 +114,7 @@ class Layout:
     length:int
     keep:torch.Tensor|None  # (N,) flat indices of the real tokens; None when nothing is padded
     mask:torch.Tensor|None  # (B, 1, T, T) bool, True where a query may attend to a key; None: everywhere
-    rotations:torch.Tensor  # (B, T, 1, 1, D/2, 2) RoPE (cos, sin) of each token, broadcast over (q, k) and heads
+    rotations:torch.Tensor  # (N, 1, 1, D/2, 2) RoPE (cos, sin) of each real token, broadcast over (q, k) and heads
 
     def pad(self, x:torch.Tensor) -> torch.Tensor:
         "(N, ...) real tokens -> (B, T, ...), zeros at padding."
@@ -126,7 +126,7 @@ class Layout:
         x = x.flatten(0, 1)
         return x if self.keep is None else x.index_select(0, self.keep)
 
-# %% ../nbs/03_model.ipynb #b3f9040a
+# %% ../nbs/03_model.ipynb #0dc48d63
 def make_layout(config:NeoBertaConfig, shape:tuple[int, int], device, attention_mask=None, document_ids=None, position_ids=None) -> Layout:
     "The `Layout` of a (B, T) batch from its optional mask, document ids and positions."
     B, T = shape
@@ -141,7 +141,8 @@ def make_layout(config:NeoBertaConfig, shape:tuple[int, int], device, attention_
     if padded: mask = real[:, None, :] if mask is None else mask & real[:, None, :]
     if mask is not None: mask = (mask | torch.eye(T, dtype=torch.bool, device=device)).unsqueeze(1)
     keep = real.flatten().nonzero().squeeze(1) if padded and not traced else None
-    return Layout(B, T, keep, mask, rope_rotations(position_ids, config.head_size, config.rope_theta)[:, :, None, None])
+    positions = position_ids.flatten() if keep is None else position_ids.flatten()[keep]
+    return Layout(B, T, keep, mask, rope_rotations(positions, config.head_size, config.rope_theta)[:, None, None])
 
 # %% ../nbs/03_model.ipynb #f5d37fd0
 def dropout(p:float) -> nn.Module:
@@ -157,7 +158,7 @@ class NeoBertaRMSNorm(nn.Module):
 
     def forward(self, x): return F.rms_norm(x, (x.shape[-1],), self.weight, self.eps)
 
-# %% ../nbs/03_model.ipynb #848b3de3
+# %% ../nbs/03_model.ipynb #5340cdb9
 class NeoBertaAttention(nn.Module):
     "Multi-head self-attention with RoPE through SDPA, on unpadded tokens."
     def __init__(self, config:NeoBertaConfig):
@@ -168,8 +169,9 @@ class NeoBertaAttention(nn.Module):
         self.out.residual_projection = True
 
     def forward(self, x:torch.Tensor, layout:Layout) -> torch.Tensor:  # (N, C) -> (N, C)
-        qkv = layout.pad(self.qkv(x)).unflatten(-1, (3, self.heads, self.head_size))  # (B, T, 3, H, D)
-        (q, k), v = apply_rope(qkv[:, :, :2], layout.rotations).unbind(2), qkv[:, :, 2]
+        qkv = self.qkv(x).unflatten(-1, (3, self.heads, self.head_size))  # (N, 3, H, D)
+        qk, v = layout.pad(apply_rope(qkv[:, :2], layout.rotations)), layout.pad(qkv[:, 2])  # (B, T, 2, H, D), (B, T, H, D)
+        q, k = qk.unbind(2)
         y = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), attn_mask=layout.mask,
                                            dropout_p=self.dropout if self.training else 0.0)  # (B, H, T, D)
         return self.out(layout.unpad(y.transpose(1, 2)).flatten(1))
