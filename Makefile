@@ -7,7 +7,7 @@ BIN   := $(VENV)/bin
 TORCH ?= torch==2.13.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test docs lab clean
+.PHONY: setup data manifest reproduce test bench docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -32,6 +32,11 @@ reproduce: setup  ## the main job on the embedded default: the data-preparation 
 
 test: setup data  ## notebooks clean, package in sync, templates declare parameters, every notebook runs
 	$(PY) tools/run_tests.py
+
+bench: setup data  ## the speed benchmark (cpu-small preset): tables, figure and ONNX comparison under results/bench/cpu-small/
+	mkdir -p results/bench/cpu-small
+	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/bench.ipynb results/bench/cpu-small/bench.ipynb \
+	  -y "{preset: cpu-small, serving_steps: 300, serving_examples: 512, run_dir: results/bench/cpu-small}"
 
 docs: setup  ## the docs site (needs Quarto, which cannot be installed on every machine)
 	@command -v quarto >/dev/null || { echo "Quarto is not installed: see https://quarto.org; notebooks are checked by 'make test'"; exit 1; }

@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['TRACKED_PACKAGES', 'project_root', 'data_dir', 'results_dir', 'set_seed', 'atomic_path', 'write_text', 'write_json',
-           'sha256_file', 'config_hash', 'package_versions', 'git_revision', 'env_record', 'start_run']
+__all__ = ['DTYPES', 'TRACKED_PACKAGES', 'project_root', 'data_dir', 'results_dir', 'set_seed', 'default_device', 'autocast',
+           'atomic_path', 'write_text', 'write_json', 'sha256_file', 'config_hash', 'package_versions', 'git_revision',
+           'env_record', 'start_run']
 
 # %% ../nbs/00_core.ipynb #2c84a1ba
 def project_root(start:Path|None=None # folder to search upwards from (default: this package's folder, then the working folder)
@@ -46,6 +47,21 @@ def set_seed(seed:int # the run's seed, recorded in its params
         torch.manual_seed(seed)
     except ImportError: pass
     return seed
+
+# %% ../nbs/00_core.ipynb #3b3f0683
+DTYPES = ('float32', 'bfloat16')
+
+def default_device() -> str:
+    "'cuda' when a GPU is visible, else 'cpu'."
+    import torch
+    return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+def autocast(dtype:str='float32', # one of `DTYPES`
+             device_type:str='cpu'):
+    "A context running matrix products in `dtype` on `device_type` (a no-op for float32)."
+    import torch
+    if dtype not in DTYPES: raise ValueError(f"dtype must be one of {DTYPES}, got {dtype!r}")
+    return torch.autocast(device_type, dtype=torch.bfloat16, enabled=dtype == 'bfloat16')
 
 # %% ../nbs/00_core.ipynb #e0b6e7e9
 @contextmanager
@@ -84,9 +100,9 @@ def config_hash(obj, n:int=12) -> str:
     "A short, stable hash of a JSON-able object (key order does not matter)."
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:n]
 
-# %% ../nbs/00_core.ipynb #f5b58451
+# %% ../nbs/00_core.ipynb #ded574e8
 TRACKED_PACKAGES = ('torch', 'transformers', 'tokenizers', 'datasets', 'accelerate', 'evaluate', 'numpy', 'pandas',
-                    'scikit-learn', 'statsmodels', 'papermill', 'ray', 'nbdev', 'neoberta')
+                    'scikit-learn', 'statsmodels', 'papermill', 'ray', 'onnx', 'onnxruntime', 'nbdev', 'neoberta')
 
 def package_versions(names=TRACKED_PACKAGES) -> dict:
     "Installed versions of `names` (None where a package is missing)."

@@ -110,18 +110,18 @@ def first_piece_labels(word_ids:list[int|None], # `word_ids()` of one encoded pr
         prev = w
     return out
 
-# %% ../nbs/02_tokenizer.ipynb #de12b2b2
+# %% ../nbs/02_tokenizer.ipynb #d95e0584
 def encode_task(tok:PreTrainedTokenizerFast, task:Task, examples, max_length:int=128):
-    "Tokenise `examples` (a split of `task`) into input ids, attention masks and `labels`."
-    if task.kind == 'classification':
-        enc = lambda b: tok(b['text'], truncation=True, max_length=max_length)
-    else:
-        def enc(b):
+    "Tokenise `examples` (a split of `task`) into `input_ids`, `attention_mask` and `labels`; other columns are dropped."
+    def enc(b):
+        if task.kind == 'classification':
+            e = tok(b['text'], truncation=True, max_length=max_length)
+            e['labels'] = b['label']
+        else:
             e = tok(b['tokens'], is_split_into_words=True, truncation=True, max_length=max_length)
             e['labels'] = [first_piece_labels(e.word_ids(i), tags) for i, tags in enumerate(b['tags'])]
-            return e
-    out = examples.map(enc, batched=True, remove_columns=[task.input_column])
-    return out.rename_column('label', 'labels') if 'label' in out.column_names else out.remove_columns(task.label_column)
+        return e
+    return examples.map(enc, batched=True, remove_columns=examples.column_names)
 
 # %% ../nbs/02_tokenizer.ipynb #c28c2b99
 def tokenizer_report(tok:PreTrainedTokenizerFast, tasks:dict[str, Task], n:int=1000) -> pd.DataFrame:
