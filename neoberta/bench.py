@@ -70,12 +70,12 @@ def matmul_ceiling(dtype:str, n:int=1024, repeats:int=7) -> float:
         t = time.perf_counter(); a @ b; times.append(time.perf_counter() - t)
     return 2 * n**3 / statistics.median(times[1:]) / 1e9
 
-# %% ../nbs/11_bench.ipynb #2380fd02
+# %% ../nbs/11_bench.ipynb #5b125b10
 def corpus_rows(tok, cfg:BenchConfig) -> torch.Tensor:
     "(batch, seq_len) ids: held-out corpus text, concatenated and cut into rows."
     ids, need = [], cfg.batch * cfg.seq_len
     for text in load_corpus(cfg.tokenizer.corpus)['validation']['text']:
-        ids += tok(text, add_special_tokens=False).input_ids
+        ids += tok(text, add_special_tokens=False, verbose=False).input_ids
         if len(ids) >= need: break
     if len(ids) < need: raise ValueError(f"the held-out corpus has {len(ids)} tokens, fewer than batch x seq_len = {need}")
     return torch.tensor(ids[:need]).view(cfg.batch, cfg.seq_len)

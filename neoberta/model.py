@@ -21,10 +21,11 @@ from transformers.utils import ModelOutput
 
 # %% auto #0
 __all__ = ['SIZES', 'CLS_OBJECTIVES', 'POOLINGS', 'swiglu_width', 'NeoBertaConfig', 'document_positions', 'rope_rotations',
-           'apply_rope', 'Layout', 'make_layout', 'dropout', 'NeoBertaRMSNorm', 'NeoBertaAttention', 'NeoBertaMLP',
-           'NeoBertaLayer', 'NeoBertaPreTrainedModel', 'NeoBertaModel', 'NeoBertaForMaskedLM',
-           'NeoBertaClassificationHead', 'classification_loss', 'NeoBertaForSequenceClassification',
-           'NeoBertaForTokenClassification', 'NeoBertaPreTrainingOutput', 'NeoBertaForPreTraining']
+           'apply_rope', 'Layout', 'make_layout', 'dropout', 'NeoBertaRMSNorm', 'explicit_attention',
+           'NeoBertaAttention', 'NeoBertaMLP', 'NeoBertaLayer', 'NeoBertaPreTrainedModel', 'NeoBertaModel',
+           'NeoBertaForMaskedLM', 'NeoBertaClassificationHead', 'classification_loss',
+           'NeoBertaForSequenceClassification', 'NeoBertaForTokenClassification', 'NeoBertaPreTrainingOutput',
+           'NeoBertaForPreTraining']
 
 # %% ../nbs/03_model.ipynb #c922a367
 SIZES = {  # name: (hidden_size, num_hidden_layers, num_attention_heads)
@@ -158,7 +159,17 @@ class NeoBertaRMSNorm(nn.Module):
 
     def forward(self, x): return F.rms_norm(x, (x.shape[-1],), self.weight, self.eps)
 
-# %% ../nbs/03_model.ipynb #5340cdb9
+# %% ../nbs/03_model.ipynb #3f4299b9
+def explicit_attention(q, k, v, # (B, H, T, D)
+                       mask:torch.Tensor|None, # (B, 1, T, T) bool, True where a query may attend to a key
+                       dropout_p:float=0.0) -> torch.Tensor:
+    "softmax(q k^T / sqrt(D)) v written out, the softmax in float32: on the CPU its backward beats the fused kernel's."
+    scores = (q @ k.transpose(-1, -2)) * q.shape[-1] ** -0.5
+    if mask is not None: scores = scores.masked_fill(~mask, float('-inf'))
+    probs = F.dropout(scores.float().softmax(-1), dropout_p).to(v.dtype)
+    return probs @ v
+
+# %% ../nbs/03_model.ipynb #b67f87e3
 class NeoBertaAttention(nn.Module):
     "Multi-head self-attention with RoPE through SDPA, on unpadded tokens."
     def __init__(self, config:NeoBertaConfig):
@@ -172,8 +183,10 @@ class NeoBertaAttention(nn.Module):
         qkv = self.qkv(x).unflatten(-1, (3, self.heads, self.head_size))  # (N, 3, H, D)
         qk, v = layout.pad(apply_rope(qkv[:, :2], layout.rotations)), layout.pad(qkv[:, 2])  # (B, T, 2, H, D), (B, T, H, D)
         q, k = qk.unbind(2)
-        y = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), attn_mask=layout.mask,
-                                           dropout_p=self.dropout if self.training else 0.0)  # (B, H, T, D)
+        q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)  # (B, H, T, D)
+        p = self.dropout if self.training else 0.0
+        if torch.is_grad_enabled() and x.device.type == 'cpu': y = explicit_attention(q, k, v, layout.mask, p)
+        else: y = F.scaled_dot_product_attention(q, k, v, attn_mask=layout.mask, dropout_p=p)
         return self.out(layout.unpad(y.transpose(1, 2)).flatten(1))
 
 # %% ../nbs/03_model.ipynb #cc60fe2e
