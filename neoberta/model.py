@@ -23,7 +23,7 @@ from transformers.utils import ModelOutput
 __all__ = ['SIZES', 'CLS_OBJECTIVES', 'POOLINGS', 'swiglu_width', 'NeoBertaConfig', 'document_positions', 'rope_rotations',
            'apply_rope', 'Layout', 'make_layout', 'dropout', 'NeoBertaRMSNorm', 'explicit_attention',
            'NeoBertaAttention', 'NeoBertaMLP', 'NeoBertaLayer', 'NeoBertaPreTrainedModel', 'NeoBertaModel',
-           'NeoBertaForMaskedLM', 'NeoBertaClassificationHead', 'classification_loss',
+           'predict_masked', 'NeoBertaForMaskedLM', 'NeoBertaClassificationHead', 'classification_loss',
            'NeoBertaForSequenceClassification', 'NeoBertaForTokenClassification', 'NeoBertaPreTrainingOutput',
            'NeoBertaForPreTraining']
 
@@ -266,10 +266,13 @@ class NeoBertaModel(NeoBertaPreTrainedModel):
         if layout.keep is None and attention_mask is not None: x = x * attention_mask[..., None].to(x.dtype)  # padding was computed too
         return BaseModelOutput(last_hidden_state=x, hidden_states=tuple(states) + (x,) if output_hidden_states else None)
 
-# %% ../nbs/03_model.ipynb #a1f24887
-def _masked_lm_loss(logits:torch.Tensor, labels:torch.Tensor) -> torch.Tensor:
-    "Mean cross-entropy over the labelled tokens (0, with a gradient, when there are none)."
-    return F.cross_entropy(logits.float(), labels) if len(labels) else logits.sum() * 0.0
+# %% ../nbs/03_model.ipynb #59a68910
+def predict_masked(decoder:nn.Module, h:torch.Tensor, labels:torch.Tensor|None) -> tuple[torch.Tensor, torch.Tensor|None]:
+    "MLM logits and loss: (B, T, V) logits and no loss without labels; else (M, V) logits at the M labelled positions and their mean loss."
+    if labels is None: return decoder(h), None
+    chosen = labels != -100
+    logits, targets = decoder(h[chosen]), labels[chosen]
+    return logits, F.cross_entropy(logits.float(), targets) if len(targets) else logits.sum() * 0.0  # no labels: 0, with a gradient
 
 class NeoBertaForMaskedLM(NeoBertaPreTrainedModel):
     "NeoBERTa with a masked-LM head computed only where labels are given."
@@ -288,11 +291,8 @@ class NeoBertaForMaskedLM(NeoBertaPreTrainedModel):
                 labels:torch.Tensor|None=None, # (B, T) target ids at predicted positions, -100 elsewhere
                 output_hidden_states=None, return_dict=None) -> MaskedLMOutput:
         out = self.model(input_ids, attention_mask, document_ids, position_ids, output_hidden_states=output_hidden_states)
-        h = out.last_hidden_state
-        if labels is None: return MaskedLMOutput(logits=self.decoder(h), hidden_states=out.hidden_states)
-        chosen = labels != -100
-        logits = self.decoder(h[chosen])  # (M, V)
-        return MaskedLMOutput(loss=_masked_lm_loss(logits, labels[chosen]), logits=logits, hidden_states=out.hidden_states)
+        logits, loss = predict_masked(self.decoder, out.last_hidden_state, labels)
+        return MaskedLMOutput(loss=loss, logits=logits, hidden_states=out.hidden_states)
 
 # %% ../nbs/03_model.ipynb #dfee7d8e
 class NeoBertaClassificationHead(nn.Module):
@@ -366,7 +366,7 @@ class NeoBertaPreTrainingOutput(ModelOutput):
     cls_logits:torch.Tensor|None = None # (B, 2) sentence-level logits, when the objective is on
     hidden_states:tuple|None = None
 
-# %% ../nbs/03_model.ipynb #9b4d06b7
+# %% ../nbs/03_model.ipynb #7858548d
 class NeoBertaForPreTraining(NeoBertaPreTrainedModel):
     "Masked LM plus the optional sentence-level objective (NSP or SOP) on `[CLS]`."
     _tied_weights_keys = NeoBertaForMaskedLM._tied_weights_keys
@@ -388,9 +388,7 @@ class NeoBertaForPreTraining(NeoBertaPreTrainedModel):
         if cls_labels is not None and self.cls_head is None: raise ValueError("cls_labels given but config.cls_objective is None")
         out = self.model(input_ids, attention_mask, document_ids, position_ids, output_hidden_states=output_hidden_states)
         h = out.last_hidden_state
-        chosen = labels != -100 if labels is not None else torch.ones(h.shape[:2], dtype=torch.bool, device=h.device)
-        logits = self.decoder(h[chosen] if labels is not None else h)
-        mlm_loss = None if labels is None else _masked_lm_loss(logits, labels[chosen])
+        logits, mlm_loss = predict_masked(self.decoder, h, labels)
         cls_logits = self.cls_head(h, attention_mask) if self.cls_head is not None else None
         cls_loss = None if cls_labels is None else F.cross_entropy(cls_logits.float(), cls_labels)
         losses = [l for l in (mlm_loss, None if cls_loss is None else self.config.cls_loss_weight * cls_loss) if l is not None]
