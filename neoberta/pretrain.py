@@ -1,4 +1,4 @@
-"""Corpus documents into packed rows (block-diagonal, no attention across documents) or padded rows, sentence pairs for NSP or sentence-order prediction, and the MLM collator: dynamic masking, a decaying mask rate, 80/10/10 or all-`[MASK]`, whole-word masking.
+"""Corpus documents into packed rows (block-diagonal, no attention across documents) or padded rows, sentence pairs for NSP or sentence-order prediction, and the MLM collator (dynamic masking, a decaying mask rate, 80/10/10 or all-`[MASK]`, whole-word masking), and the pretraining run.
 
 Docs: https://neoberta.github.io/neoberta/pretrain.html.md"""
 
@@ -17,8 +17,10 @@ from transformers import PreTrainedTokenizerFast
 from .data import CorpusConfig, load_corpus
 
 # %% auto #0
-__all__ = ['SENTENCE_ENDS', 'REPLACEMENTS', 'tokenize_documents', 'document_pieces', 'pack_rows', 'sentence_pairs',
-           'MaskSchedule', 'word_continuations', 'MLMCollator']
+__all__ = ['SENTENCE_ENDS', 'REPLACEMENTS', 'SCHEDULES', 'PRETRAIN_PRESETS', 'tokenize_documents', 'document_pieces', 'pack_rows',
+           'sentence_pairs', 'MaskSchedule', 'word_continuations', 'MLMCollator', 'PretrainConfig', 'lr_factor',
+           'make_optimizer', 'training_rows', 'batch_rows', 'evaluate_mlm', 'save_checkpoint', 'latest_checkpoint',
+           'NonFiniteLoss', 'pretrain']
 
 # %% ../nbs/05_pretrain.ipynb #ad3aeeaa
 def tokenize_documents(tok:PreTrainedTokenizerFast, texts:Dataset|list, batch:int=1000) -> list[list[int]]:
@@ -150,3 +152,222 @@ class MLMCollator:
         self.real_fraction = batch['attention_mask'].float().mean().item()
         self.batches += 1
         return batch
+
+# %% ../nbs/05_pretrain.ipynb #78a2e309
+import json, time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import pandas as pd
+from accelerate import Accelerator
+from accelerate.utils import set_seed as accelerate_seed
+
+from .baselines import ARCHS, build_model
+from .core import DTYPES, atomic_path, autocast, start_run, write_json
+from .model import SIZES
+from .tokenizer import TokenizerConfig, get_tokenizer
+
+# %% ../nbs/05_pretrain.ipynb #f8ba88d7
+SCHEDULES = ('wsd', 'cosine')
+
+@dataclass(frozen=True)
+class PretrainConfig:
+    "Everything a pretraining run depends on."
+    arch:str = 'neoberta'               # one of ARCHS
+    size:str = 'tiny'                   # model size preset
+    tokenizer:TokenizerConfig = TokenizerConfig()  # the tokenizer, and through it the corpus
+    seq_len:int = 128                   # tokens per row
+    pack:bool = True                    # pack documents into rows (block-diagonal attention; NeoBERTa only) or pad each piece
+    batch:int = 32                      # rows per optimizer step, over all processes
+    steps:int = 20                      # optimizer steps
+    lr:float = 1e-3                     # peak learning rate
+    weight_decay:float = 0.01           # decoupled (AdamW), not on norms and biases
+    warmup:float = 0.1                  # share of steps warming up linearly
+    schedule:str = 'wsd'                # 'wsd' (warmup, stable, linear decay) or 'cosine'
+    decay:float = 0.2                   # share of steps decaying, for 'wsd'
+    clip:float = 1.0                    # gradient-norm clipping
+    mask_start:float = 0.3              # mask rate at step 0 ...
+    mask_end:float = 0.15               # ... decaying linearly to this at the last step
+    replace:str = '80/10/10'            # '80/10/10' or 'mask'
+    whole_word:bool = False             # whole-word masking
+    cls_objective:str|None = None       # None, 'nsp' or 'sop' (NeoBERTa only)
+    cls_loss_weight:float = 1.0         # weight of the sentence-level loss
+    dtype:str = 'bfloat16'              # 'float32' or 'bfloat16' (autocast)
+    eval_every:int = 10                 # steps between held-out evaluations (and one at the end)
+    eval_rows:int = 64                  # held-out rows evaluated
+    save_every:int = 10                 # steps between checkpoints (and one at the end)
+    seed:int = 0
+
+    def __post_init__(self):
+        if self.arch not in ARCHS: raise ValueError(f"arch must be one of {ARCHS}, got {self.arch!r}")
+        if self.size not in SIZES: raise ValueError(f"size must be one of {list(SIZES)}, got {self.size!r}")
+        if self.schedule not in SCHEDULES: raise ValueError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
+        if self.dtype not in DTYPES: raise ValueError(f"dtype must be one of {DTYPES}, got {self.dtype!r}")
+        if self.replace not in REPLACEMENTS: raise ValueError(f"replace must be one of {REPLACEMENTS}, got {self.replace!r}")
+        for name in ('seq_len', 'batch', 'steps', 'eval_every', 'eval_rows', 'save_every'):
+            if getattr(self, name) < 1: raise ValueError(f"{name} must be >= 1, got {getattr(self, name)!r}")
+        for name in ('warmup', 'decay'):
+            if not 0 <= getattr(self, name) < 1: raise ValueError(f"{name} must be in [0, 1), got {getattr(self, name)!r}")
+        if self.lr <= 0: raise ValueError(f"lr must be positive, got {self.lr!r}")
+        MaskSchedule(self.mask_start, self.mask_end)  # validates the rates
+        if self.arch != 'neoberta' and self.pack:
+            raise ValueError(f"pack=True needs block-diagonal attention, which only NeoBERTa has; use pack=False for {self.arch!r}")
+        if self.arch != 'neoberta' and self.cls_objective:
+            raise ValueError(f"the sentence-level objective is NeoBERTa's; got cls_objective={self.cls_objective!r} for {self.arch!r}")
+        if self.cls_objective not in (None, 'nsp', 'sop'): raise ValueError(f"cls_objective must be None, 'nsp' or 'sop', got {self.cls_objective!r}")
+
+# %% ../nbs/05_pretrain.ipynb #194bf110
+PRETRAIN_PRESETS = {
+    'cpu-smoke': PretrainConfig(size='tiny', tokenizer=TokenizerConfig(corpus=CorpusConfig(words_per_source=100_000)),
+                                seq_len=64, batch=8, steps=12, eval_every=6, save_every=6, eval_rows=16),
+    'cpu-small': PretrainConfig(size='s', steps=2000, batch=32, lr=1e-3, eval_every=200, save_every=200, eval_rows=256),
+    'gpu-base': PretrainConfig(size='base', seq_len=512, batch=512, steps=100_000, lr=6e-4, eval_every=2000, save_every=2000, eval_rows=4096),
+}
+
+# %% ../nbs/05_pretrain.ipynb #ec22e448
+def lr_factor(step:int, cfg:PretrainConfig) -> float:
+    "Multiplier of the peak learning rate at `step`."
+    warm = max(1, round(cfg.warmup * cfg.steps))
+    if step < warm: return (step + 1) / warm
+    if cfg.schedule == 'cosine': return 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warm) / max(1, cfg.steps - warm))))
+    decay_start = cfg.steps - round(cfg.decay * cfg.steps)
+    return 1.0 if step < decay_start else max(0.0, (cfg.steps - step) / max(1, cfg.steps - decay_start))
+
+# %% ../nbs/05_pretrain.ipynb #ececead8
+def make_optimizer(model, cfg:PretrainConfig) -> torch.optim.AdamW:
+    "AdamW with decoupled weight decay on matrices only (no decay on norms, biases or other vectors)."
+    params = [p for p in model.parameters() if p.requires_grad]
+    groups = [dict(params=[p for p in params if p.ndim >= 2], weight_decay=cfg.weight_decay),
+              dict(params=[p for p in params if p.ndim < 2], weight_decay=0.0)]
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.98), eps=1e-6)
+
+# %% ../nbs/05_pretrain.ipynb #0bb56009
+def training_rows(tok, cfg:PretrainConfig, split:str='train') -> list[dict]:
+    "The run's rows of `split`: sentence pairs with a CLS objective, else packed or padded document pieces."
+    docs = tokenize_documents(tok, load_corpus(cfg.tokenizer.corpus)[split])
+    if cfg.cls_objective: cols = sentence_pairs(tok, docs, cfg.seq_len, cfg.cls_objective, cfg.seed)
+    else: cols = pack_rows(docs, cfg.seq_len, tok.cls_token_id, tok.sep_token_id, pack=cfg.pack)
+    if not cfg.pack or cfg.cls_objective: cols.pop('document_ids', None)
+    return [dict(zip(cols, vals)) for vals in zip(*cols.values())]
+
+def batch_rows(rows:list, i:int, batch:int, seed:int, rank:int=0, world:int=1) -> list:
+    "This process's share of global batch `i`: rows in a per-epoch seeded order."
+    per_epoch = len(rows) // batch
+    if per_epoch < 1: raise ValueError(f"{len(rows)} rows cannot fill one batch of {batch}")
+    epoch, k = divmod(i, per_epoch)
+    order = np.random.default_rng([seed, epoch]).permutation(len(rows))
+    share = batch // world
+    return [rows[j] for j in order[k * batch + rank * share: k * batch + (rank + 1) * share]]
+
+# %% ../nbs/05_pretrain.ipynb #18c0e0a3
+@torch.no_grad()
+def evaluate_mlm(model, tok, rows:list[dict], cfg:PretrainConfig, accelerator:Accelerator) -> dict:
+    "Held-out MLM loss (per predicted token) and accuracy."
+    col = MLMCollator(tok, MaskSchedule(cfg.mask_end, cfg.mask_end), cfg.replace, cfg.whole_word, seed=10_000 + cfg.seed)
+    model.eval()
+    loss, correct, n = 0.0, 0, 0
+    for i in range(0, len(rows), cfg.batch):
+        b = {k: v.to(accelerator.device) for k, v in _model_inputs(col(rows[i:i + cfg.batch]), cfg).items() if k != 'cls_labels'}
+        with autocast(cfg.dtype, accelerator.device.type): logits = model(**b).logits
+        chosen = b['labels'] != -100
+        logits = logits[chosen] if logits.dim() == 3 else logits  # sparse heads return only the predicted positions, in order
+        loss += torch.nn.functional.cross_entropy(logits.float(), b['labels'][chosen], reduction='sum').item()
+        correct += (logits.argmax(-1) == b['labels'][chosen]).sum().item(); n += chosen.sum().item()
+    model.train()
+    return dict(eval_loss=loss / max(n, 1), eval_accuracy=correct / max(n, 1), eval_tokens=n)
+
+def _model_inputs(batch:dict, cfg:PretrainConfig) -> dict:
+    "The batch's tensors the model accepts (document ids only where rows are packed)."
+    return {k: v for k, v in batch.items() if k != 'document_ids' or cfg.pack}
+
+# %% ../nbs/05_pretrain.ipynb #9bab2e5f
+def save_checkpoint(accelerator:Accelerator, run:Path, step:int, collator:MLMCollator) -> Path:
+    "Save the full training state after `step` steps."
+    final = run/'checkpoints'/f'step-{step}'
+    if accelerator.is_main_process:
+        with atomic_path(final) as tmp:
+            accelerator.save_state(str(tmp))
+            write_json(tmp/'position.json', dict(step=step, batches=collator.batches))
+    accelerator.wait_for_everyone()
+    return final
+
+def latest_checkpoint(run:Path) -> Path|None:
+    "The newest complete checkpoint of a run folder, if any."
+    done = [p for p in (Path(run)/'checkpoints').glob('step-*') if (p/'position.json').exists()]
+    return max(done, key=lambda p: int(p.name.split('-')[1]), default=None)
+
+# %% ../nbs/05_pretrain.ipynb #ba2b8907
+class NonFiniteLoss(RuntimeError):
+    "The loss became NaN or infinite; the message names the step and the last good checkpoint."
+
+def _append_csv(path:Path, rows:list[dict]):
+    if rows: pd.DataFrame(rows).to_csv(path, mode='a', header=not path.exists(), index=False)
+
+def _truncate_csv(path:Path, step:int):
+    "Drop logged rows after `step` (they are recomputed on resume)."
+    if path.exists():
+        df = pd.read_csv(path)
+        with atomic_path(path) as tmp: df[df.step <= step].to_csv(tmp, index=False)
+
+# %% ../nbs/05_pretrain.ipynb #d541fd41
+def _resume(run:Path, cfg:PretrainConfig, accelerator, collator) -> int:
+    "Load the latest checkpoint of `run` into the prepared objects; return the step to continue from (0 if none)."
+    ckpt = latest_checkpoint(run)
+    if ckpt is None: return 0
+    recorded = json.loads((run/'params.json').read_text())['config']
+    if recorded != json.loads(json.dumps(asdict(cfg), default=str)):
+        raise ValueError(f"{run} holds a run with a different config; resume with the same config or use a new folder")
+    accelerator.load_state(str(ckpt))
+    pos = json.loads((ckpt/'position.json').read_text())
+    collator.batches = pos['batches']
+    for name in ('log.csv', 'eval.csv'): _truncate_csv(run/name, pos['step'])
+    return pos['step']
+
+# %% ../nbs/05_pretrain.ipynb #78636599
+def pretrain(cfg:PretrainConfig, run_dir:Path|str, progress:bool=False) -> Path:
+    "Pretrain (or resume) the run of `cfg` in `run_dir`; returns the run folder."
+    run = Path(run_dir)
+    accelerator = Accelerator()  # precision is `cfg.dtype`'s autocast, so runs of either dtype can share a process
+    accelerate_seed(cfg.seed)
+    tok = get_tokenizer(cfg.tokenizer)
+    rows, held_out = training_rows(tok, cfg), training_rows(tok, cfg, 'validation')[:cfg.eval_rows]
+    model = build_model(cfg.arch, cfg.size, 'pretraining' if cfg.arch == 'neoberta' else 'mlm', vocab_size=len(tok),
+                        cls_objective=cfg.cls_objective, seed=cfg.seed, max_length=max(512, cfg.seq_len))
+    opt = make_optimizer(model, cfg)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, cfg))
+    model, opt, sched = accelerator.prepare(model, opt, sched)
+    collator = MLMCollator(tok, MaskSchedule(cfg.mask_start, cfg.mask_end, cfg.steps), cfg.replace, cfg.whole_word, seed=cfg.seed)
+    resumed = (run/'params.json').exists() and latest_checkpoint(run) is not None
+    if not resumed and accelerator.is_main_process:
+        start_run(run, dict(config=json.loads(json.dumps(asdict(cfg), default=str)), rows=len(rows), held_out_rows=len(held_out)))
+    start = _resume(run, cfg, accelerator, collator)
+    done = pd.read_csv(run/'log.csv').iloc[-1] if start and (run/'log.csv').exists() else dict(tokens=0, seconds=0.0)
+    ckpt, tokens, t0 = latest_checkpoint(run), int(done['tokens']), time.perf_counter() - float(done['seconds'])
+    bar = range(start, cfg.steps)
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(bar, initial=start, total=cfg.steps)
+    for step in bar:
+        collator.step = step
+        batch = collator(batch_rows(rows, step, cfg.batch, cfg.seed, accelerator.process_index, accelerator.num_processes))
+        inputs = {k: v.to(accelerator.device) for k, v in _model_inputs(batch, cfg).items()}
+        with autocast(cfg.dtype, accelerator.device.type): out = model(**inputs)
+        if not torch.isfinite(out.loss):
+            raise NonFiniteLoss(f"loss is {out.loss.item()} at step {step}; the last good checkpoint is {ckpt}")
+        accelerator.backward(out.loss)
+        grad_norm, lr = accelerator.clip_grad_norm_(model.parameters(), cfg.clip), sched.get_last_lr()[0]
+        opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
+        tokens += int(batch['attention_mask'].sum()) * accelerator.num_processes
+        if accelerator.is_main_process:
+            _append_csv(run/'log.csv', [dict(step=step + 1, loss=out.loss.item(), mlm_loss=getattr(out, 'mlm_loss', out.loss).item(),
+                cls_loss=out.cls_loss.item() if getattr(out, 'cls_loss', None) is not None else None, mask_rate=collator.schedule(step),
+                lr=lr, grad_norm=float(grad_norm), real_fraction=collator.real_fraction,
+                tokens=tokens, seconds=time.perf_counter() - t0, tokens_per_s=tokens / (time.perf_counter() - t0))])
+        if (step + 1) % cfg.eval_every == 0 or step + 1 == cfg.steps:
+            ev = evaluate_mlm(model, tok, held_out, cfg, accelerator)
+            if accelerator.is_main_process: _append_csv(run/'eval.csv', [dict(step=step + 1, **ev)])
+        if (step + 1) % cfg.save_every == 0 or step + 1 == cfg.steps: ckpt = save_checkpoint(accelerator, run, step + 1, collator)
+    if accelerator.is_main_process:
+        with atomic_path(run/'model') as tmp:
+            accelerator.unwrap_model(model).save_pretrained(tmp); tok.save_pretrained(tmp)
+    return run
