@@ -7,7 +7,7 @@ BIN   := $(VENV)/bin
 TORCH ?= torch==2.13.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -37,6 +37,12 @@ bench: setup data  ## the speed benchmark (cpu-small preset): tables, figure and
 	mkdir -p results/bench/cpu-small
 	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/bench.ipynb results/bench/cpu-small/bench.ipynb \
 	  -y "{preset: cpu-small, serving_steps: 300, serving_examples: 512, run_dir: results/bench/cpu-small}"
+
+COMPARE_RUNS := {neoberta: {}, neoberta-sop: {cls_objective: sop}, bert: {arch: bert}, roberta: {arch: roberta}, modernbert: {arch: modernbert}}
+pretrain-compare: setup data  ## NeoBERTa (with and without SOP) and the baselines, 600 s of training each (cpu-small): results/pretrain/compare-cpu-small/
+	mkdir -p results/pretrain/compare-cpu-small
+	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/pretrain_compare.ipynb results/pretrain/compare-cpu-small/pretrain_compare.ipynb \
+	  -y "{preset: cpu-small, budget_s: 600, runs: $(COMPARE_RUNS), run_dir: results/pretrain/compare-cpu-small}"
 
 docs: setup  ## the docs site (needs Quarto, which cannot be installed on every machine)
 	@command -v quarto >/dev/null || { echo "Quarto is not installed: see https://quarto.org; notebooks are checked by 'make test'"; exit 1; }

@@ -19,8 +19,9 @@ from .data import CorpusConfig, load_corpus
 # %% auto #0
 __all__ = ['SENTENCE_ENDS', 'REPLACEMENTS', 'SCHEDULES', 'PRETRAIN_PRESETS', 'tokenize_documents', 'document_pieces', 'pack_rows',
            'sentence_pairs', 'MaskSchedule', 'word_continuations', 'MLMCollator', 'PretrainConfig', 'lr_factor',
-           'make_optimizer', 'training_rows', 'batch_rows', 'evaluate_mlm', 'save_checkpoint', 'latest_checkpoint',
-           'NonFiniteLoss', 'pretrain']
+           'make_optimizer', 'training_rows', 'held_out_rows', 'batch_rows', 'evaluate_mlm', 'save_checkpoint',
+           'latest_checkpoint', 'NonFiniteLoss', 'pretrain', 'fit_to_budget', 'pretrain_config', 'pretrain_cli',
+           'run_curves', 'run_summary', 'plot_curves']
 
 # %% ../nbs/05_pretrain.ipynb #ad3aeeaa
 def tokenize_documents(tok:PreTrainedTokenizerFast, texts:Dataset|list, batch:int=1000) -> list[list[int]]:
@@ -153,17 +154,19 @@ class MLMCollator:
         self.batches += 1
         return batch
 
-# %% ../nbs/05_pretrain.ipynb #78a2e309
+# %% ../nbs/05_pretrain.ipynb #06bbfe25
 import json, time
 from dataclasses import asdict, replace
 from pathlib import Path
 
 import pandas as pd
+import yaml
 from accelerate import Accelerator
+from fastcore.script import call_parse
 from accelerate.utils import set_seed as accelerate_seed
 
 from .baselines import ARCHS, build_model
-from .core import DTYPES, atomic_path, autocast, start_run, write_json
+from .core import DTYPES, atomic_path, autocast, start_run, with_overrides, write_json
 from .model import SIZES
 from .tokenizer import TokenizerConfig, get_tokenizer
 
@@ -241,14 +244,20 @@ def make_optimizer(model, cfg:PretrainConfig) -> torch.optim.AdamW:
               dict(params=[p for p in params if p.ndim < 2], weight_decay=0.0)]
     return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.98), eps=1e-6)
 
-# %% ../nbs/05_pretrain.ipynb #0bb56009
-def training_rows(tok, cfg:PretrainConfig, split:str='train') -> list[dict]:
-    "The run's rows of `split`: sentence pairs with a CLS objective, else packed or padded document pieces."
-    docs = tokenize_documents(tok, load_corpus(cfg.tokenizer.corpus)[split])
+# %% ../nbs/05_pretrain.ipynb #6f914b3d
+def training_rows(tok, cfg:PretrainConfig) -> list[dict]:
+    "The run's training rows: sentence pairs with a CLS objective, else packed or padded document pieces."
+    docs = tokenize_documents(tok, load_corpus(cfg.tokenizer.corpus)['train'])
     if cfg.cls_objective: cols = sentence_pairs(tok, docs, cfg.seq_len, cfg.cls_objective, cfg.seed)
     else: cols = pack_rows(docs, cfg.seq_len, tok.cls_token_id, tok.sep_token_id, pack=cfg.pack)
     if not cfg.pack or cfg.cls_objective: cols.pop('document_ids', None)
     return [dict(zip(cols, vals)) for vals in zip(*cols.values())]
+
+def held_out_rows(tok, cfg:PretrainConfig) -> list[dict]:
+    "`eval_rows` padded document pieces of the validation split, the same for every architecture, objective and seed."
+    docs = tokenize_documents(tok, load_corpus(cfg.tokenizer.corpus)['validation'])
+    pieces = document_pieces(docs, cfg.seq_len, tok.cls_token_id, tok.sep_token_id)
+    return [dict(input_ids=pieces[i]) for i in np.random.default_rng(0).permutation(len(pieces))[:cfg.eval_rows]]
 
 def batch_rows(rows:list, i:int, batch:int, seed:int, rank:int=0, world:int=1) -> list:
     "This process's share of global batch `i`: rows in a per-epoch seeded order."
@@ -259,11 +268,11 @@ def batch_rows(rows:list, i:int, batch:int, seed:int, rank:int=0, world:int=1) -
     share = batch // world
     return [rows[j] for j in order[k * batch + rank * share: k * batch + (rank + 1) * share]]
 
-# %% ../nbs/05_pretrain.ipynb #18c0e0a3
+# %% ../nbs/05_pretrain.ipynb #8a65fd5f
 @torch.no_grad()
 def evaluate_mlm(model, tok, rows:list[dict], cfg:PretrainConfig, accelerator:Accelerator) -> dict:
     "Held-out MLM loss (per predicted token) and accuracy."
-    col = MLMCollator(tok, MaskSchedule(cfg.mask_end, cfg.mask_end), cfg.replace, cfg.whole_word, seed=10_000 + cfg.seed)
+    col = MLMCollator(tok, MaskSchedule(cfg.mask_end, cfg.mask_end), cfg.replace, cfg.whole_word, seed=10_000)
     model.eval()
     loss, correct, n = 0.0, 0, 0
     for i in range(0, len(rows), cfg.batch):
@@ -323,51 +332,139 @@ def _resume(run:Path, cfg:PretrainConfig, accelerator, collator) -> int:
     for name in ('log.csv', 'eval.csv'): _truncate_csv(run/name, pos['step'])
     return pos['step']
 
-# %% ../nbs/05_pretrain.ipynb #78636599
-def pretrain(cfg:PretrainConfig, run_dir:Path|str, progress:bool=False) -> Path:
-    "Pretrain (or resume) the run of `cfg` in `run_dir`; returns the run folder."
-    run = Path(run_dir)
+# %% ../nbs/05_pretrain.ipynb #f93e13b4
+def _setup(cfg:PretrainConfig):
+    "The accelerator, tokenizer, training rows, model, optimizer, schedule and collator of a fresh run of `cfg`."
     accelerator = Accelerator()  # precision is `cfg.dtype`'s autocast, so runs of either dtype can share a process
     accelerate_seed(cfg.seed)
     tok = get_tokenizer(cfg.tokenizer)
-    rows, held_out = training_rows(tok, cfg), training_rows(tok, cfg, 'validation')[:cfg.eval_rows]
     model = build_model(cfg.arch, cfg.size, 'pretraining' if cfg.arch == 'neoberta' else 'mlm', vocab_size=len(tok),
                         cls_objective=cfg.cls_objective, seed=cfg.seed, max_length=max(512, cfg.seq_len))
     opt = make_optimizer(model, cfg)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, cfg))
     model, opt, sched = accelerator.prepare(model, opt, sched)
     collator = MLMCollator(tok, MaskSchedule(cfg.mask_start, cfg.mask_end, cfg.steps), cfg.replace, cfg.whole_word, seed=cfg.seed)
+    return accelerator, tok, training_rows(tok, cfg), model, opt, sched, collator
+
+# %% ../nbs/05_pretrain.ipynb #46d0aee9
+def _train_step(model, opt, sched, collator, rows, step, cfg, accelerator, ckpt):
+    "One optimizer step on global batch `step`; a non-finite loss raises before the weights change."
+    collator.step = step
+    batch = collator(batch_rows(rows, step, cfg.batch, cfg.seed, accelerator.process_index, accelerator.num_processes))
+    inputs = {k: v.to(accelerator.device) for k, v in _model_inputs(batch, cfg).items()}
+    with autocast(cfg.dtype, accelerator.device.type): out = model(**inputs)
+    if not torch.isfinite(out.loss):
+        raise NonFiniteLoss(f"loss is {out.loss.item()} at step {step}; the last good checkpoint is {ckpt}")
+    accelerator.backward(out.loss)
+    grad_norm, lr = accelerator.clip_grad_norm_(model.parameters(), cfg.clip), sched.get_last_lr()[0]
+    opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
+    return out, batch, grad_norm, lr
+
+# %% ../nbs/05_pretrain.ipynb #13e65b82
+def pretrain(cfg:PretrainConfig, run_dir:Path|str, progress:bool=False) -> Path:
+    "Pretrain (or resume) the run of `cfg` in `run_dir`; returns the run folder."
+    run = Path(run_dir)
+    accelerator, tok, rows, model, opt, sched, collator = _setup(cfg)
+    held_out = held_out_rows(tok, cfg)
     resumed = (run/'params.json').exists() and latest_checkpoint(run) is not None
     if not resumed and accelerator.is_main_process:
         start_run(run, dict(config=json.loads(json.dumps(asdict(cfg), default=str)), rows=len(rows), held_out_rows=len(held_out)))
     start = _resume(run, cfg, accelerator, collator)
     done = pd.read_csv(run/'log.csv').iloc[-1] if start and (run/'log.csv').exists() else dict(tokens=0, seconds=0.0)
-    ckpt, tokens, t0 = latest_checkpoint(run), int(done['tokens']), time.perf_counter() - float(done['seconds'])
-    bar = range(start, cfg.steps)
+    ckpt, tokens, seconds = latest_checkpoint(run), int(done['tokens']), float(done['seconds'])
+    steps = range(start, cfg.steps)
     if progress:
         from tqdm.auto import tqdm
-        bar = tqdm(bar, initial=start, total=cfg.steps)
-    for step in bar:
-        collator.step = step
-        batch = collator(batch_rows(rows, step, cfg.batch, cfg.seed, accelerator.process_index, accelerator.num_processes))
-        inputs = {k: v.to(accelerator.device) for k, v in _model_inputs(batch, cfg).items()}
-        with autocast(cfg.dtype, accelerator.device.type): out = model(**inputs)
-        if not torch.isfinite(out.loss):
-            raise NonFiniteLoss(f"loss is {out.loss.item()} at step {step}; the last good checkpoint is {ckpt}")
-        accelerator.backward(out.loss)
-        grad_norm, lr = accelerator.clip_grad_norm_(model.parameters(), cfg.clip), sched.get_last_lr()[0]
-        opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
+        steps = tqdm(steps, initial=start, total=cfg.steps)
+    for step in steps:
+        t0 = time.perf_counter()
+        out, batch, grad_norm, lr = _train_step(model, opt, sched, collator, rows, step, cfg, accelerator, ckpt)
+        seconds += time.perf_counter() - t0
         tokens += int(batch['attention_mask'].sum()) * accelerator.num_processes
         if accelerator.is_main_process:
             _append_csv(run/'log.csv', [dict(step=step + 1, loss=out.loss.item(), mlm_loss=getattr(out, 'mlm_loss', out.loss).item(),
                 cls_loss=out.cls_loss.item() if getattr(out, 'cls_loss', None) is not None else None, mask_rate=collator.schedule(step),
                 lr=lr, grad_norm=float(grad_norm), real_fraction=collator.real_fraction,
-                tokens=tokens, seconds=time.perf_counter() - t0, tokens_per_s=tokens / (time.perf_counter() - t0))])
+                tokens=tokens, seconds=seconds, tokens_per_s=tokens / seconds)])
         if (step + 1) % cfg.eval_every == 0 or step + 1 == cfg.steps:
             ev = evaluate_mlm(model, tok, held_out, cfg, accelerator)
-            if accelerator.is_main_process: _append_csv(run/'eval.csv', [dict(step=step + 1, **ev)])
+            if accelerator.is_main_process: _append_csv(run/'eval.csv', [dict(step=step + 1, tokens=tokens, seconds=seconds, **ev)])
         if (step + 1) % cfg.save_every == 0 or step + 1 == cfg.steps: ckpt = save_checkpoint(accelerator, run, step + 1, collator)
     if accelerator.is_main_process:
         with atomic_path(run/'model') as tmp:
             accelerator.unwrap_model(model).save_pretrained(tmp); tok.save_pretrained(tmp)
     return run
+
+# %% ../nbs/05_pretrain.ipynb #2e7fd652
+def fit_to_budget(cfg:PretrainConfig, seconds:float, run_dir:Path|str|None=None, evals:int=10, probe_steps:int=8) -> PretrainConfig:
+    "`cfg` with the steps that fit in `seconds` of training on this machine (or the steps `run_dir` already records)."
+    if seconds <= 0: raise ValueError(f"seconds must be positive, got {seconds!r}")
+    if probe_steps < 3: raise ValueError(f"probe_steps must be >= 3, got {probe_steps!r}")
+    recorded = Path(run_dir)/'params.json' if run_dir else None
+    if recorded and recorded.exists():
+        return replace(cfg, **{k: json.loads(recorded.read_text())['config'][k] for k in ('steps', 'eval_every', 'save_every')})
+    accelerator, tok, rows, model, opt, sched, collator = _setup(cfg)
+    times = []
+    for step in range(probe_steps):
+        t0 = time.perf_counter()
+        _train_step(model, opt, sched, collator, rows, step, cfg, accelerator, None)
+        times.append(time.perf_counter() - t0)
+    steps = max(1, int(seconds / float(np.median(times[2:]))))
+    every = max(1, steps // evals)
+    return replace(cfg, steps=steps, eval_every=every, save_every=every)
+
+# %% ../nbs/05_pretrain.ipynb #4d73bf1c
+def pretrain_config(preset:str='cpu-smoke', tokenizer:str|None=None, **overrides) -> PretrainConfig:
+    "The config of `preset` with `overrides` (None keeps the preset's value) and, if given, another tokenizer kind."
+    if preset not in PRETRAIN_PRESETS: raise ValueError(f"preset must be one of {list(PRETRAIN_PRESETS)}, got {preset!r}")
+    cfg = PRETRAIN_PRESETS[preset]
+    if tokenizer is not None: cfg = replace(cfg, tokenizer=replace(cfg.tokenizer, kind=tokenizer))
+    if overrides.get('pack') is None:
+        arch = overrides.get('arch') or cfg.arch
+        overrides['pack'] = arch == 'neoberta' and not overrides.get('cls_objective', cfg.cls_objective)
+    return with_overrides(cfg, **overrides)
+
+# %% ../nbs/05_pretrain.ipynb #afc4898f
+@call_parse
+def pretrain_cli(preset:str, # a key of PRETRAIN_PRESETS
+                 run_dir:str, # the run folder (resumed if it holds a checkpoint)
+                 params:str='', # overrides as space-separated key=value pairs, values in YAML (e.g. "arch=bert steps=500")
+                 budget_s:float=0.0, # if > 0: the steps that fit in this many seconds of training here
+                 progress:bool=False # show a progress bar
+                ):
+    "Pretrain (or resume) one run from a preset and overrides."
+    overrides = {k: yaml.safe_load(v) for k, v in (kv.split('=', 1) for kv in params.split())}
+    cfg = pretrain_config(preset, **overrides)
+    if budget_s: cfg = fit_to_budget(cfg, budget_s, run_dir)
+    pretrain(cfg, run_dir, progress=progress)
+
+# %% ../nbs/05_pretrain.ipynb #0177a383
+def run_curves(runs:dict) -> pd.DataFrame:
+    "The held-out evaluations of run folders `{name: folder}` in one table, with a `run` column."
+    return pd.concat([pd.read_csv(Path(p)/'eval.csv').assign(run=name) for name, p in runs.items()], ignore_index=True)
+
+def run_summary(runs:dict) -> pd.DataFrame:
+    "One row per run: what it trained, how fast, and its last held-out loss and accuracy."
+    rows = []
+    for name, p in runs.items():
+        cfg, log, ev = json.loads((Path(p)/'params.json').read_text())['config'], pd.read_csv(Path(p)/'log.csv'), pd.read_csv(Path(p)/'eval.csv')
+        rows.append(dict(run=name, arch=cfg['arch'], size=cfg['size'], cls_objective=cfg['cls_objective'], pack=cfg['pack'],
+                         steps=int(log.step.iloc[-1]), tokens=int(log.tokens.iloc[-1]), seconds=float(log.seconds.iloc[-1]),
+                         tokens_per_s=float(log.tokens_per_s.iloc[-1]), real_fraction=float(log.real_fraction.mean()),
+                         eval_loss=float(ev.eval_loss.iloc[-1]), eval_accuracy=float(ev.eval_accuracy.iloc[-1])))
+    return pd.DataFrame(rows)
+
+def plot_curves(curves:pd.DataFrame, path:Path|str|None=None):
+    "Held-out MLM loss against tokens seen and against training seconds, one line per run; saved as PNG and PDF if `path`."
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
+    for name, c in curves.groupby('run', sort=False):
+        axes[0].plot(c.tokens / 1e6, c.eval_loss, marker='.', label=name)
+        axes[1].plot(c.seconds, c.eval_loss, marker='.', label=name)
+    axes[0].set(xlabel='tokens seen (millions)', ylabel='held-out MLM loss')
+    axes[1].set(xlabel='training seconds'); axes[1].legend(fontsize=8)
+    fig.tight_layout()
+    if path is not None:
+        for ext in ('png', 'pdf'):
+            with atomic_path(Path(path).with_suffix(f'.{ext}')) as tmp: fig.savefig(tmp, format=ext, dpi=120)
+    return fig
