@@ -18,14 +18,24 @@ from .model import SIZES, NeoBertaConfig
 from .tokenizer import SPECIAL_TOKENS
 
 # %% auto #0
-__all__ = ['ARCHS', 'HEADS', 'PAD', 'UNK', 'CLS', 'SEP', 'MASK', 'arch_config', 'body_parameters', 'matched_width', 'size_table',
-           'is_checkpoint', 'build_model']
+__all__ = ['ARCHS', 'HEADS', 'PAD', 'UNK', 'CLS', 'SEP', 'MASK', 'dropout_fields', 'arch_config', 'body_parameters',
+           'matched_width', 'size_table', 'is_checkpoint', 'build_model']
 
-# %% ../nbs/04_baselines.ipynb #c9e50bac
+# %% ../nbs/04_baselines.ipynb #dfb35f23
 ARCHS = ('neoberta', 'bert', 'roberta', 'modernbert')
 HEADS = {'base': AutoModel, 'mlm': AutoModelForMaskedLM, 'pretraining': AutoModelForPreTraining,
          'sequence': AutoModelForSequenceClassification, 'token': AutoModelForTokenClassification}
 PAD, UNK, CLS, SEP, MASK = range(len(SPECIAL_TOKENS))
+
+def dropout_fields(arch:str, # one of `ARCHS` (a config's `model_type`)
+                   hidden:float=0.0, # dropout on embeddings and residual branches
+                   attention:float=0.0 # dropout on attention weights
+                  ) -> dict:
+    "The config fields of `arch` that set its hidden and attention dropout."
+    for name, p in (('hidden_dropout', hidden), ('attention_dropout', attention)):
+        if not 0 <= p < 1: raise ValueError(f"{name} must be in [0, 1), got {p!r}")
+    if arch == 'modernbert': return dict(embedding_dropout=hidden, mlp_dropout=hidden, attention_dropout=attention)
+    return dict(hidden_dropout_prob=hidden, attention_probs_dropout_prob=attention)
 
 def arch_config(arch:str, # one of `ARCHS`
                 size:str='s', # a key of `model.SIZES`
@@ -38,21 +48,16 @@ def arch_config(arch:str, # one of `ARCHS`
     "The `transformers` config of `arch` at `size`."
     if arch not in ARCHS: raise ValueError(f"arch must be one of {ARCHS} or a checkpoint folder, got {arch!r}")
     if size not in SIZES: raise ValueError(f"size must be one of {list(SIZES)}, got {size!r}")
-    for name, p in (('hidden_dropout', hidden_dropout), ('attention_dropout', attention_dropout)):
-        if not 0 <= p < 1: raise ValueError(f"{name} must be in [0, 1), got {p!r}")
+    dropout = dropout_fields(arch, hidden_dropout, attention_dropout)
     if intermediate_size is None and arch != 'neoberta': intermediate_size = matched_width(arch, size)
     h, l, a = SIZES[size]
     shape = dict(hidden_size=h, num_hidden_layers=l, num_attention_heads=a, intermediate_size=intermediate_size, vocab_size=vocab_size, pad_token_id=PAD)
-    if arch == 'neoberta':
-        return NeoBertaConfig(**shape, max_position_embeddings=max_length, hidden_dropout_prob=hidden_dropout,
-                              attention_probs_dropout_prob=attention_dropout, **overrides)
+    if arch == 'neoberta': return NeoBertaConfig(**shape, max_position_embeddings=max_length, **dropout, **overrides)
     if arch in ('bert', 'roberta'):
         cls, extra = (BertConfig, dict(type_vocab_size=2)) if arch == 'bert' else (RobertaConfig, dict(type_vocab_size=1, bos_token_id=CLS, eos_token_id=SEP))
-        return cls(**shape, max_position_embeddings=max_length + (PAD + 1 if arch == 'roberta' else 0), hidden_dropout_prob=hidden_dropout,
-                   attention_probs_dropout_prob=attention_dropout, **extra | overrides)
+        return cls(**shape, max_position_embeddings=max_length + (PAD + 1 if arch == 'roberta' else 0), **dropout, **extra | overrides)
     return ModernBertConfig(**shape, max_position_embeddings=max_length, bos_token_id=CLS, cls_token_id=CLS, eos_token_id=SEP, sep_token_id=SEP,
-                            embedding_dropout=hidden_dropout, mlp_dropout=hidden_dropout, attention_dropout=attention_dropout,
-                            sparse_prediction=True, **overrides)
+                            sparse_prediction=True, **dropout, **overrides)
 
 # %% ../nbs/04_baselines.ipynb #a37ac875
 def body_parameters(model:nn.Module) -> int:
@@ -97,7 +102,7 @@ def is_checkpoint(arch:str|Path) -> bool:
     "Is `arch` a local Hugging Face model folder (one holding a `config.json`)?"
     return (Path(arch)/'config.json').is_file()
 
-# %% ../nbs/04_baselines.ipynb #59774ffe
+# %% ../nbs/04_baselines.ipynb #032ffe51
 def build_model(arch:str|Path, # one of `ARCHS`, or a local checkpoint folder
                 size:str='s', # size preset (ignored for a checkpoint)
                 head:str='mlm', # 'base', 'mlm', 'pretraining', 'sequence' or 'token'
@@ -110,7 +115,11 @@ def build_model(arch:str|Path, # one of `ARCHS`, or a local checkpoint folder
     options = _head_options(head, labels)
     if cls_objective is not None: options['cls_objective'] = cls_objective
     torch.manual_seed(seed)
-    if is_checkpoint(arch): return HEADS[head].from_pretrained(arch, **options, **config_kwargs)
+    if is_checkpoint(arch):
+        if {'hidden_dropout', 'attention_dropout'} & set(config_kwargs):  # named the same for every architecture
+            options |= dropout_fields(AutoConfig.from_pretrained(arch).model_type, config_kwargs.pop('hidden_dropout', 0.0),
+                                      config_kwargs.pop('attention_dropout', 0.0))
+        return HEADS[head].from_pretrained(arch, **options, **config_kwargs)
     if arch not in ARCHS: raise ValueError(f"arch must be one of {ARCHS} or a checkpoint folder (with config.json), got {arch!r}")
     if arch != 'neoberta' and (head == 'pretraining' or cls_objective):
         raise ValueError(f"the sentence-level objective is NeoBERTa's: use head='mlm' for {arch!r}")

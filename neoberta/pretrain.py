@@ -20,8 +20,8 @@ from .data import CorpusConfig, load_corpus
 __all__ = ['SENTENCE_ENDS', 'REPLACEMENTS', 'SCHEDULES', 'PRETRAIN_PRESETS', 'tokenize_documents', 'document_pieces', 'pack_rows',
            'sentence_pairs', 'MaskSchedule', 'word_continuations', 'MLMCollator', 'PretrainConfig', 'lr_factor',
            'make_optimizer', 'training_rows', 'held_out_rows', 'batch_rows', 'evaluate_mlm', 'save_checkpoint',
-           'latest_checkpoint', 'NonFiniteLoss', 'pretrain', 'fit_to_budget', 'pretrain_config', 'pretrain_cli',
-           'run_curves', 'run_summary', 'plot_curves']
+           'checkpoints', 'latest_checkpoint', 'NonFiniteLoss', 'pretrain', 'fit_to_budget', 'pretrain_config',
+           'pretrain_cli', 'run_curves', 'run_summary', 'plot_curves']
 
 # %% ../nbs/05_pretrain.ipynb #ad3aeeaa
 def tokenize_documents(tok:PreTrainedTokenizerFast, texts:Dataset|list, batch:int=1000) -> list[list[int]]:
@@ -154,21 +154,23 @@ class MLMCollator:
         self.batches += 1
         return batch
 
-# %% ../nbs/05_pretrain.ipynb #06bbfe25
-import json, time
+# %% ../nbs/05_pretrain.ipynb #2f3bd85a
+import json, logging, shutil, time
 from dataclasses import asdict, replace
 from pathlib import Path
 
 import pandas as pd
 import yaml
 from accelerate import Accelerator
-from fastcore.script import call_parse
 from accelerate.utils import set_seed as accelerate_seed
+from fastcore.script import call_parse
 
 from .baselines import ARCHS, build_model
 from .core import DTYPES, atomic_path, autocast, start_run, with_overrides, write_json
 from .model import SIZES
 from .tokenizer import TokenizerConfig, get_tokenizer
+
+logging.getLogger('accelerate.utils.other').setLevel(logging.ERROR)  # it warns at every checkpoint that the tied MLM decoder is saved once
 
 # %% ../nbs/05_pretrain.ipynb #f8ba88d7
 SCHEDULES = ('wsd', 'cosine')
@@ -244,20 +246,21 @@ def make_optimizer(model, cfg:PretrainConfig) -> torch.optim.AdamW:
               dict(params=[p for p in params if p.ndim < 2], weight_decay=0.0)]
     return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.98), eps=1e-6)
 
-# %% ../nbs/05_pretrain.ipynb #6f914b3d
+# %% ../nbs/05_pretrain.ipynb #0e4ec19b
 def training_rows(tok, cfg:PretrainConfig) -> list[dict]:
     "The run's training rows: sentence pairs with a CLS objective, else packed or padded document pieces."
     docs = tokenize_documents(tok, load_corpus(cfg.tokenizer.corpus)['train'])
     if cfg.cls_objective: cols = sentence_pairs(tok, docs, cfg.seq_len, cfg.cls_objective, cfg.seed)
     else: cols = pack_rows(docs, cfg.seq_len, tok.cls_token_id, tok.sep_token_id, pack=cfg.pack)
     if not cfg.pack or cfg.cls_objective: cols.pop('document_ids', None)
-    return [dict(zip(cols, vals)) for vals in zip(*cols.values())]
+    as_array = lambda v: np.asarray(v, np.int32) if isinstance(v, list) else v  # a tenth of the memory of lists of ints
+    return [{k: as_array(v) for k, v in zip(cols, vals)} for vals in zip(*cols.values())]
 
 def held_out_rows(tok, cfg:PretrainConfig) -> list[dict]:
     "`eval_rows` padded document pieces of the validation split, the same for every architecture, objective and seed."
     docs = tokenize_documents(tok, load_corpus(cfg.tokenizer.corpus)['validation'])
     pieces = document_pieces(docs, cfg.seq_len, tok.cls_token_id, tok.sep_token_id)
-    return [dict(input_ids=pieces[i]) for i in np.random.default_rng(0).permutation(len(pieces))[:cfg.eval_rows]]
+    return [dict(input_ids=np.asarray(pieces[i], np.int32)) for i in np.random.default_rng(0).permutation(len(pieces))[:cfg.eval_rows]]
 
 def batch_rows(rows:list, i:int, batch:int, seed:int, rank:int=0, world:int=1) -> list:
     "This process's share of global batch `i`: rows in a per-epoch seeded order."
@@ -289,21 +292,26 @@ def _model_inputs(batch:dict, cfg:PretrainConfig) -> dict:
     "The batch's tensors the model accepts (document ids only where rows are packed)."
     return {k: v for k, v in batch.items() if k != 'document_ids' or cfg.pack}
 
-# %% ../nbs/05_pretrain.ipynb #9bab2e5f
-def save_checkpoint(accelerator:Accelerator, run:Path, step:int, collator:MLMCollator) -> Path:
-    "Save the full training state after `step` steps."
+# %% ../nbs/05_pretrain.ipynb #a5b3676a
+def save_checkpoint(accelerator:Accelerator, run:Path, step:int, collator:MLMCollator, keep:int=2) -> Path:
+    "Save the full training state after `step` steps, then delete all but the newest `keep` checkpoints."
     final = run/'checkpoints'/f'step-{step}'
     if accelerator.is_main_process:
         with atomic_path(final) as tmp:
             accelerator.save_state(str(tmp))
             write_json(tmp/'position.json', dict(step=step, batches=collator.batches))
+        for old in checkpoints(run)[:-keep]: shutil.rmtree(old)
     accelerator.wait_for_everyone()
     return final
 
+def checkpoints(run:Path) -> list[Path]:
+    "The complete checkpoints of a run folder, oldest first."
+    done = [p for p in (Path(run)/'checkpoints').glob('step-*') if (p/'position.json').exists()]
+    return sorted(done, key=lambda p: int(p.name.split('-')[1]))
+
 def latest_checkpoint(run:Path) -> Path|None:
     "The newest complete checkpoint of a run folder, if any."
-    done = [p for p in (Path(run)/'checkpoints').glob('step-*') if (p/'position.json').exists()]
-    return max(done, key=lambda p: int(p.name.split('-')[1]), default=None)
+    return (checkpoints(run) or [None])[-1]
 
 # %% ../nbs/05_pretrain.ipynb #ba2b8907
 class NonFiniteLoss(RuntimeError):
@@ -318,28 +326,29 @@ def _truncate_csv(path:Path, step:int):
         df = pd.read_csv(path)
         with atomic_path(path) as tmp: df[df.step <= step].to_csv(tmp, index=False)
 
-# %% ../nbs/05_pretrain.ipynb #d541fd41
+# %% ../nbs/05_pretrain.ipynb #39a13c75
 def _resume(run:Path, cfg:PretrainConfig, accelerator, collator) -> int:
-    "Load the latest checkpoint of `run` into the prepared objects; return the step to continue from (0 if none)."
-    ckpt = latest_checkpoint(run)
-    if ckpt is None: return 0
-    recorded = json.loads((run/'params.json').read_text())['config']
-    if recorded != json.loads(json.dumps(asdict(cfg), default=str)):
-        raise ValueError(f"{run} holds a run with a different config; resume with the same config or use a new folder")
-    accelerator.load_state(str(ckpt))
-    pos = json.loads((ckpt/'position.json').read_text())
-    collator.batches = pos['batches']
-    for name in ('log.csv', 'eval.csv'): _truncate_csv(run/name, pos['step'])
-    return pos['step']
+    "Load the latest checkpoint of `run` into the prepared objects and drop the logs after it; return its step (0 if none)."
+    ckpt, step = latest_checkpoint(run), 0
+    if ckpt is not None:
+        recorded = json.loads((run/'params.json').read_text())['config']
+        if recorded != json.loads(json.dumps(asdict(cfg), default=str)):
+            raise ValueError(f"{run} holds a run with a different config; resume with the same config or use a new folder")
+        accelerator.load_state(str(ckpt))
+        pos = json.loads((ckpt/'position.json').read_text())
+        collator.batches, step = pos['batches'], pos['step']
+    for name in ('log.csv', 'eval.csv'): _truncate_csv(run/name, step)
+    return step
 
-# %% ../nbs/05_pretrain.ipynb #f93e13b4
+# %% ../nbs/05_pretrain.ipynb #5a390f84
 def _setup(cfg:PretrainConfig):
     "The accelerator, tokenizer, training rows, model, optimizer, schedule and collator of a fresh run of `cfg`."
     accelerator = Accelerator()  # precision is `cfg.dtype`'s autocast, so runs of either dtype can share a process
     accelerate_seed(cfg.seed)
     tok = get_tokenizer(cfg.tokenizer)
+    cls = dict(cls_objective=cfg.cls_objective, cls_loss_weight=cfg.cls_loss_weight) if cfg.cls_objective else {}
     model = build_model(cfg.arch, cfg.size, 'pretraining' if cfg.arch == 'neoberta' else 'mlm', vocab_size=len(tok),
-                        cls_objective=cfg.cls_objective, seed=cfg.seed, max_length=max(512, cfg.seq_len))
+                        seed=cfg.seed, max_length=max(512, cfg.seq_len), **cls)
     opt = make_optimizer(model, cfg)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, cfg))
     model, opt, sched = accelerator.prepare(model, opt, sched)
@@ -360,9 +369,10 @@ def _train_step(model, opt, sched, collator, rows, step, cfg, accelerator, ckpt)
     opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
     return out, batch, grad_norm, lr
 
-# %% ../nbs/05_pretrain.ipynb #13e65b82
-def pretrain(cfg:PretrainConfig, run_dir:Path|str, progress:bool=False) -> Path:
-    "Pretrain (or resume) the run of `cfg` in `run_dir`; returns the run folder."
+# %% ../nbs/05_pretrain.ipynb #31c868f9
+def pretrain(cfg:PretrainConfig, run_dir:Path|str, progress:bool=False, keep:int=2) -> Path:
+    "Pretrain (or resume) the run of `cfg` in `run_dir`, keeping its newest `keep` checkpoints; returns the run folder."
+    if keep < 1: raise ValueError(f"keep must be >= 1, got {keep!r}")
     run = Path(run_dir)
     accelerator, tok, rows, model, opt, sched, collator = _setup(cfg)
     held_out = held_out_rows(tok, cfg)
@@ -389,7 +399,7 @@ def pretrain(cfg:PretrainConfig, run_dir:Path|str, progress:bool=False) -> Path:
         if (step + 1) % cfg.eval_every == 0 or step + 1 == cfg.steps:
             ev = evaluate_mlm(model, tok, held_out, cfg, accelerator)
             if accelerator.is_main_process: _append_csv(run/'eval.csv', [dict(step=step + 1, tokens=tokens, seconds=seconds, **ev)])
-        if (step + 1) % cfg.save_every == 0 or step + 1 == cfg.steps: ckpt = save_checkpoint(accelerator, run, step + 1, collator)
+        if (step + 1) % cfg.save_every == 0 or step + 1 == cfg.steps: ckpt = save_checkpoint(accelerator, run, step + 1, collator, keep)
     if accelerator.is_main_process:
         with atomic_path(run/'model') as tmp:
             accelerator.unwrap_model(model).save_pretrained(tmp); tok.save_pretrained(tmp)
