@@ -21,7 +21,7 @@ __all__ = ['SENTENCE_ENDS', 'REPLACEMENTS', 'SCHEDULES', 'PRETRAIN_PRESETS', 'to
            'sentence_pairs', 'MaskSchedule', 'word_continuations', 'MLMCollator', 'PretrainConfig', 'lr_factor',
            'make_optimizer', 'training_rows', 'held_out_rows', 'batch_rows', 'evaluate_mlm', 'save_checkpoint',
            'checkpoints', 'latest_checkpoint', 'NonFiniteLoss', 'pretrain', 'fit_to_budget', 'pretrain_config',
-           'pretrain_cli', 'run_curves', 'run_summary', 'plot_curves']
+           'pretrain_cli', 'run_curves', 'run_summary', 'loss_at', 'plot_curves']
 
 # %% ../nbs/05_pretrain.ipynb #ad3aeeaa
 def tokenize_documents(tok:PreTrainedTokenizerFast, texts:Dataset|list, batch:int=1000) -> list[list[int]]:
@@ -448,7 +448,7 @@ def pretrain_cli(preset:str, # a key of PRETRAIN_PRESETS
     if budget_s: cfg = fit_to_budget(cfg, budget_s, run_dir)
     pretrain(cfg, run_dir, progress=progress)
 
-# %% ../nbs/05_pretrain.ipynb #0177a383
+# %% ../nbs/05_pretrain.ipynb #79d84bea
 def run_curves(runs:dict) -> pd.DataFrame:
     "The held-out evaluations of run folders `{name: folder}` in one table, with a `run` column."
     return pd.concat([pd.read_csv(Path(p)/'eval.csv').assign(run=name) for name, p in runs.items()], ignore_index=True)
@@ -463,6 +463,10 @@ def run_summary(runs:dict) -> pd.DataFrame:
                          tokens_per_s=float(log.tokens_per_s.iloc[-1]), real_fraction=float(log.real_fraction.mean()),
                          eval_loss=float(ev.eval_loss.iloc[-1]), eval_accuracy=float(ev.eval_accuracy.iloc[-1])))
     return pd.DataFrame(rows)
+
+def loss_at(curves:pd.DataFrame, seconds:float) -> pd.Series:
+    "Each run's held-out loss at its last evaluation within `seconds` of training (NaN if it had none by then)."
+    return curves[curves.seconds <= seconds].groupby('run').eval_loss.last().reindex(curves.run.unique())
 
 def plot_curves(curves:pd.DataFrame, path:Path|str|None=None):
     "Held-out MLM loss against tokens seen and against training seconds, one line per run; saved as PNG and PDF if `path`."
