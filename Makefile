@@ -39,7 +39,7 @@ bench: setup data  ## the speed benchmark (cpu-small preset): tables, figure and
 	  -y "{preset: cpu-small, serving_steps: 300, serving_examples: 512, run_dir: results/bench/cpu-small}"
 
 COMPARE_RUNS := {neoberta: {}, neoberta-sop: {cls_objective: sop}, bert: {arch: bert}, roberta: {arch: roberta}, modernbert: {arch: modernbert}, bert-lr3e-4: {arch: bert, lr: 0.0003}, roberta-lr3e-4: {arch: roberta, lr: 0.0003}}
-pretrain-compare: setup data  ## NeoBERTa (with and without SOP) and the baselines (BERT and RoBERTa also at lr 3e-4), 600 s of training each (cpu-small, about 80 min): results/pretrain/compare-cpu-small/
+pretrain-compare: setup data  ## NeoBERTa (with and without SOP) and the baselines (BERT and RoBERTa also at lr 3e-4), 600 s of training each (cpu-small, about 85 min): results/pretrain/compare-cpu-small/
 	mkdir -p results/pretrain/compare-cpu-small
 	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/pretrain_compare.ipynb results/pretrain/compare-cpu-small/pretrain_compare.ipynb \
 	  -y "{preset: cpu-small, budget_s: 600, runs: $(COMPARE_RUNS), run_dir: results/pretrain/compare-cpu-small}"
