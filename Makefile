@@ -7,7 +7,7 @@ BIN   := $(VENV)/bin
 TORCH ?= torch==2.13.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare hpo-compare docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -43,6 +43,12 @@ pretrain-compare: setup data  ## NeoBERTa (with and without SOP) and the baselin
 	mkdir -p results/pretrain/compare-cpu-small
 	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/pretrain_compare.ipynb results/pretrain/compare-cpu-small/pretrain_compare.ipynb \
 	  -y "{preset: cpu-small, budget_s: 600, runs: $(COMPARE_RUNS), run_dir: results/pretrain/compare-cpu-small}"
+
+hpo-compare: setup data  ## ASHA, BOHB, PBT and a learning-rate grid, 24 dev evaluations each, fine-tuning the pretrained NeoBERTa on 500 TREC questions: results/hpo/trec-500/
+	test -f results/pretrain/compare-cpu-small/neoberta/model/config.json || { echo "needs the pretrained NeoBERTa: run 'make pretrain-compare' first"; exit 1; }
+	mkdir -p results/hpo/trec-500
+	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/hpo.ipynb results/hpo/trec-500/hpo.ipynb \
+	  -y "{preset: cpu-small, model: results/pretrain/compare-cpu-small/neoberta/model, task: trec, n: 500, evals: 4, min_steps: 60, dev_examples: null, budget: 24, lr_range: [1.0e-5, 1.0e-3], batches: [16, 32, 64], run_dir: results/hpo/trec-500}"
 
 docs: setup  ## the docs site (needs Quarto, which cannot be installed on every machine)
 	@command -v quarto >/dev/null || { echo "Quarto is not installed: see https://quarto.org; notebooks are checked by 'make test'"; exit 1; }
