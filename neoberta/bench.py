@@ -17,7 +17,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from transformers import DataCollatorWithPadding
 
 from .baselines import ARCHS, build_model
-from .core import DTYPES, atomic_path, autocast
+from .core import DTYPES, atomic_path, autocast, save_figure
 from .data import CorpusConfig, Task, load_corpus, load_task
 from .model import SIZES
 from .tokenizer import TokenizerConfig, encode_task, get_tokenizer, task_collator
@@ -227,9 +227,7 @@ def plot_bench(summary:pd.DataFrame, path:Path|str|None=None):
         ax.set_title(title, fontsize=10); ax.set_xlabel('')
     fig.suptitle(f"size {df['size'].iloc[0]}, batch {df.batch.iloc[0]} x {df.seq_len.iloc[0]}, {torch.get_num_threads()} threads", fontsize=10)
     fig.tight_layout()
-    if path:
-        for ext in ('png', 'pdf'):
-            with atomic_path(Path(path).with_suffix(f'.{ext}')) as tmp: fig.savefig(tmp, format=ext, dpi=120)
+    if path: save_figure(fig, path)
     return fig
 
 # %% ../nbs/11_bench.ipynb #3060911e

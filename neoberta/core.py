@@ -14,8 +14,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['DTYPES', 'TRACKED_PACKAGES', 'project_root', 'data_dir', 'results_dir', 'set_seed', 'default_device', 'autocast',
-           'atomic_path', 'write_text', 'write_json', 'sha256_file', 'config_hash', 'package_versions', 'git_revision',
-           'env_record', 'start_run', 'with_overrides']
+           'atomic_path', 'write_text', 'write_json', 'save_figure', 'sha256_file', 'config_hash', 'package_versions',
+           'git_revision', 'env_record', 'start_run', 'with_overrides']
 
 # %% ../nbs/00_core.ipynb #2c84a1ba
 def project_root(start:Path|None=None # folder to search upwards from (default: this package's folder, then the working folder)
@@ -87,6 +87,13 @@ def write_text(path:Path|str, text:str) -> Path:
 def write_json(path:Path|str, obj) -> Path:
     "Write `obj` as indented JSON to `path` atomically."
     return write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=str)+'\n')
+
+def save_figure(fig, path:Path|str # file name; the suffix is replaced by .png and .pdf
+               ) -> Path:
+    "Write `fig` atomically as PNG and PDF next to each other; returns the PNG's path."
+    for ext in ('png', 'pdf'):
+        with atomic_path(Path(path).with_suffix(f'.{ext}')) as tmp: fig.savefig(tmp, format=ext, dpi=120)
+    return Path(path).with_suffix('.png')
 
 # %% ../nbs/00_core.ipynb #75459276
 def sha256_file(path:Path|str, chunk:int=1<<20) -> str:

@@ -166,7 +166,7 @@ from accelerate.utils import set_seed as accelerate_seed
 from fastcore.script import call_parse
 
 from .baselines import ARCHS, build_model
-from .core import DTYPES, atomic_path, autocast, start_run, with_overrides, write_json
+from .core import DTYPES, atomic_path, autocast, save_figure, start_run, with_overrides, write_json
 from .model import SIZES
 from .tokenizer import TokenizerConfig, get_tokenizer
 
@@ -478,7 +478,5 @@ def plot_curves(curves:pd.DataFrame, path:Path|str|None=None):
     axes[0].set(xlabel='tokens seen (millions)', ylabel='held-out MLM loss')
     axes[1].set(xlabel='training seconds'); axes[1].legend(fontsize=8)
     fig.tight_layout()
-    if path is not None:
-        for ext in ('png', 'pdf'):
-            with atomic_path(Path(path).with_suffix(f'.{ext}')) as tmp: fig.savefig(tmp, format=ext, dpi=120)
+    if path is not None: save_figure(fig, path)
     return fig
