@@ -23,9 +23,9 @@ from .model import SIZES
 from .tokenizer import TokenizerConfig, encode_task, get_tokenizer, task_collator
 
 # %% auto #0
-__all__ = ['FINETUNE_PRESETS', 'FinetuneConfig', 'finetune_config', 'load_any_task', 'run_task', 'run_model', 'is_bio', 'scores',
-           'per_class', 'confusion', 'AutocastTrainer', 'decode', 'steps_plan', 'make_trainer', 'predict',
-           'plot_confusion', 'run_inputs', 'finetune']
+__all__ = ['FINETUNE_PRESETS', 'FinetuneConfig', 'finetune_config', 'load_any_task', 'run_task', 'head_for', 'run_tokenizer',
+           'run_model', 'is_bio', 'scores', 'per_class', 'confusion', 'AutocastTrainer', 'decode', 'steps_plan',
+           'make_trainer', 'scoring_trainer', 'predict', 'plot_confusion', 'run_inputs', 'finetune']
 
 # %% ../nbs/06_finetune.ipynb #72a3e2c3
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def finetune_config(preset:str='cpu-smoke', **overrides) -> FinetuneConfig:
     if preset not in FINETUNE_PRESETS: raise ValueError(f"preset must be one of {list(FINETUNE_PRESETS)}, got {preset!r}")
     return with_overrides(FINETUNE_PRESETS[preset], **overrides)
 
-# %% ../nbs/06_finetune.ipynb #e80a158c
+# %% ../nbs/06_finetune.ipynb #3027f118
 def load_any_task(name:str, seed:int=0) -> Task:
     "A built-in task by name, or a task from a .csv/.tsv/.jsonl file (text,label columns, or tokens,tags for tagging)."
     path = Path(name)
@@ -95,11 +95,16 @@ def run_task(cfg:FinetuneConfig, task:Task|None=None) -> Task:
     cased.splits['test'] = task.splits['test']
     return cased
 
+def head_for(task:Task) -> str: return 'sequence' if task.kind == 'classification' else 'token'
+
+def run_tokenizer(cfg:FinetuneConfig):
+    "The checkpoint's own tokenizer, or the configured one for a fresh architecture."
+    return PreTrainedTokenizerFast.from_pretrained(cfg.model) if is_checkpoint(cfg.model) else get_tokenizer(cfg.tokenizer)
+
 def run_model(cfg:FinetuneConfig, task:Task):
     "The run's tokenizer and model (the task's head and labels, the run's dropout)."
-    tok = PreTrainedTokenizerFast.from_pretrained(cfg.model) if is_checkpoint(cfg.model) else get_tokenizer(cfg.tokenizer)
-    head = 'sequence' if task.kind == 'classification' else 'token'
-    model = build_model(cfg.model, cfg.size, head, labels=task.label_names, seed=cfg.seed, vocab_size=len(tok),
+    tok = run_tokenizer(cfg)
+    model = build_model(cfg.model, cfg.size, head_for(task), labels=task.label_names, seed=cfg.seed, vocab_size=len(tok),
                         hidden_dropout=cfg.hidden_dropout, attention_dropout=cfg.attention_dropout)
     return tok, model
 
@@ -184,10 +189,18 @@ def make_trainer(cfg:FinetuneConfig, model, tok, task:Task, data:dict, folder:Pa
     trainer.remove_callback(PrinterCallback)  # the dev curve is saved; no log lines in notebooks and sweeps
     return trainer
 
-# %% ../nbs/06_finetune.ipynb #19ff9ee9
+# %% ../nbs/06_finetune.ipynb #2407d93b
 def _dev_split(cfg:FinetuneConfig, task:Task):
     dev = task.splits['validation']
     return dev if cfg.dev_examples is None else dev.shuffle(seed=0).select(range(min(cfg.dev_examples, len(dev))))
+
+def scoring_trainer(cfg:FinetuneConfig, model, tok, task:Task, folder:Path|str) -> Trainer:
+    "A Trainer that only predicts, in `cfg`'s dtype and evaluation batch size."
+    args = TrainingArguments(output_dir=str(folder), per_device_eval_batch_size=2 * cfg.batch, report_to='none', disable_tqdm=True,
+                             use_cpu=not torch.cuda.is_available())
+    trainer = AutocastTrainer(model=model, args=args, data_collator=task_collator(tok, task), dtype=cfg.dtype)
+    trainer.remove_callback(PrinterCallback)
+    return trainer
 
 def predict(trainer:Trainer, tok, task:Task, split, max_length:int) -> tuple[dict, list, list]:
     "Scores, gold and predicted label ids of `trainer`'s model on a split of `task`."
