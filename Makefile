@@ -7,7 +7,7 @@ BIN   := $(VENV)/bin
 TORCH ?= torch==2.13.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare hpo-compare docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare hpo-compare casing-study docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -49,6 +49,13 @@ hpo-compare: setup data  ## ASHA, BOHB, PBT and a learning-rate grid, 24 dev eva
 	mkdir -p results/hpo/trec-500
 	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/hpo.ipynb results/hpo/trec-500/hpo.ipynb \
 	  -y "{preset: cpu-small, model: results/pretrain/compare-cpu-small/neoberta/model, task: trec, n: 500, evals: 4, min_steps: 60, dev_examples: null, budget: 24, lr_range: [1.0e-5, 1.0e-3], batches: [16, 32, 64], run_dir: results/hpo/trec-500}"
+
+CASING_STUDY := {preset: cpu-small, model: results/pretrain/compare-cpu-small/neoberta/model, algorithms: [grid, asha], n: 1597, eval_sentences: 2000, evals: 4, min_steps: 60, epochs: 3, dev_examples: 1000, budget: 8, lr_range: [1.0e-4, 3.0e-3], batches: [16, 32, 64], batch_sizes: [16, 32, 64, 128, 256], run_dir: results/casing/cpu-small}
+casing-study: setup data  ## the casing study on the pretrained NeoBERTa (WNUT-16 in two tag families and Brown POS; 3 training casings x grid and ASHA; about 50 min): results/casing/cpu-small/
+	test -f results/pretrain/compare-cpu-small/neoberta/model/config.json || { echo "needs the pretrained NeoBERTa: run 'make pretrain-compare' first"; exit 1; }
+	mkdir -p results/casing/cpu-small
+	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/casing.ipynb results/casing/cpu-small/casing.ipynb -y "$(CASING_STUDY)"
+	for t in scores hyperparameters batch_sizes; do cp results/casing/cpu-small/$$t.csv results/casing_cpu_small_$$t.csv; done
 
 docs: setup  ## the docs site (needs Quarto, which cannot be installed on every machine)
 	@command -v quarto >/dev/null || { echo "Quarto is not installed: see https://quarto.org; notebooks are checked by 'make test'"; exit 1; }
