@@ -31,8 +31,9 @@ __all__ = ['DOWNLOADERS', 'UNIVERSAL_TAGS', 'SOURCES', 'CORPUS_SOURCES', 'KINDS'
            'get_source', 'manifest_path', 'fetch_all', 'check_manifest', 'CorpusConfig', 'build_corpus', 'load_corpus',
            'corpus_stats', 'TaskError', 'Task', 'check_examples', 'stratified_split', 'subset_order', 'drop_duplicates',
            'make_task', 'with_tag_families', 'load_task', 'task_from_file', 'task_from_hub', 'train_subset',
-           'learning_curve_sizes', 'apply_casing', 'with_casing', 'lower_entities', 'casing_variant', 'task_summary',
-           'label_distribution', 'corpus_table', 'fetch_cli', 'prepare', 'prepare_cli', 'task_cli']
+           'fixed_sample', 'learning_curve_sizes', 'apply_casing', 'with_casing', 'is_bio', 'lower_entities',
+           'casing_variant', 'task_summary', 'label_distribution', 'corpus_table', 'fetch_cli', 'prepare',
+           'prepare_cli', 'task_cli']
 
 # %% ../nbs/01_data.ipynb #9a8e0515
 @dataclass(frozen=True)
@@ -787,6 +788,10 @@ def train_subset(task:Task, n:int, seed:int=0) -> Dataset:
     if not 1 <= n <= len(train): raise ValueError(f"{task.name}: n must be between 1 and {len(train)} training examples, got {n}")
     return train.select(subset_order(_strata(train, task.kind), seed)[:n])
 
+def fixed_sample(ds:Dataset, k:int|None) -> Dataset:
+    "The same `k` examples of `ds` every time (a seeded shuffle's prefix); None: all of them."
+    return ds if k is None else ds.shuffle(seed=0).select(range(min(k, len(ds))))
+
 def learning_curve_sizes(n_max:int, n_min:int=16, k:int=6) -> list[int]:
     "`k` log-spaced training sizes from `n_min` to `n_max`."
     if not 1 <= n_min < n_max or k < 2: raise ValueError(f"need 1 <= n_min < n_max and k >= 2, got {n_min}, {n_max}, {k}")
@@ -817,6 +822,10 @@ _EVAL_CASINGS = {  # variant -> (lowers only entity words, which sentences: none
     'entity-lowered': (True, 'all'), 'entity-lowered-mixed': (True, 'share'), 'entity-lowered-both': (True, 'copies')}
 EVAL_CASINGS = tuple(_EVAL_CASINGS)
 
+def is_bio(names:list[str]) -> bool:
+    "Are these tag names a BIO scheme (O, B-TYPE, I-TYPE)?"
+    return any(n.startswith('B-') for n in names) and all(n == 'O' or n[:2] in ('B-', 'I-') for n in names)
+
 def lower_entities(ds:Dataset, names:list[str], fraction:float=1.0, seed:int=0) -> Dataset:
     "Lower-case the entity words (tag other than `O`) of a seeded `fraction` of the sentences; every other word stays."
     o, lower = names.index('O'), np.random.default_rng(seed).random(len(ds)) < fraction
@@ -829,7 +838,7 @@ def casing_variant(task:Task, split:str, variant:str, fraction:float=0.5, seed:i
     "Split `split` of `task` in evaluation casing `variant`; the `both` variants hold each sentence as written and lowered."
     if variant not in _EVAL_CASINGS: raise ValueError(f"evaluation casing must be one of {EVAL_CASINGS}, got {variant!r}")
     entities, which = _EVAL_CASINGS[variant]
-    if entities and not (task.kind == 'tagging' and 'O' in task.label_names):
+    if entities and not (task.kind == 'tagging' and is_bio(task.label_names)):
         raise ValueError(f"{task.name}: variant {variant!r} lowers entity words, so it needs BIO tags; use one of {EVAL_CASINGS[:4]}")
     ds = task.splits[split]
     if which == 'none': return ds
