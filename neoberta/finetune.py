@@ -27,7 +27,7 @@ __all__ = ['FINETUNE_PRESETS', 'FinetuneConfig', 'finetune_config', 'load_any_ta
            'run_model', 'scores', 'per_class', 'confusion', 'AutocastTrainer', 'decode', 'steps_plan', 'make_trainer',
            'scoring_trainer', 'predict', 'plot_confusion', 'run_inputs', 'finetune']
 
-# %% ../nbs/06_finetune.ipynb #72a3e2c3
+# %% ../nbs/06_finetune.ipynb #f86e2a46
 @dataclass(frozen=True)
 class FinetuneConfig:
     "Everything a fine-tuning run depends on."
@@ -50,7 +50,8 @@ class FinetuneConfig:
     evals:int = 4                   # dev evaluations over the run; the best one's weights are kept
     patience:int = 2                # evaluations without a better dev score before training stops
     max_length:int = 128            # tokens per example (longer ones are truncated)
-    dev_examples:int|None = 1000    # dev examples evaluated during training (a fixed stratified prefix); None: all
+    dev_examples:int|None = 1000    # dev examples evaluated during training (a fixed sample); None: all
+    eval_examples:int|None = None   # dev and test examples scored after training (a fixed sample); None: all
     dtype:str = 'bfloat16'          # 'float32' or 'bfloat16' (autocast)
 
     def __post_init__(self):
@@ -221,7 +222,7 @@ def plot_confusion(table:pd.DataFrame, path:Path|str|None=None):
     plt.close(fig)
     return fig
 
-# %% ../nbs/06_finetune.ipynb #5e406735
+# %% ../nbs/06_finetune.ipynb #2a6236b2
 def run_inputs(cfg:FinetuneConfig, task:Task|None=None) -> tuple:
     "The run's task, tokenizer, model (seeded) and encoded data: `train` and the `dev` examples evaluated during training."
     task = run_task(cfg, task)
@@ -230,7 +231,7 @@ def run_inputs(cfg:FinetuneConfig, task:Task|None=None) -> tuple:
     data = dict(train=encode_task(tok, task, task.splits['train'], cfg.max_length), dev=encode_task(tok, task, fixed_sample(task.splits['validation'], cfg.dev_examples), cfg.max_length))
     return task, tok, model, data
 
-def finetune(cfg:FinetuneConfig, run_dir:Path|str, task:Task|None=None) -> Path:
+def finetune(cfg:FinetuneConfig, run_dir:Path|str, task:Task|None=None, save_model:bool=True) -> Path:
     "Fine-tune the run of `cfg` into `run_dir` (`task` replaces the named task, e.g. a user's `Task`); returns the run folder."
     run = Path(run_dir)
     if (run/'metrics.json').exists(): return run
@@ -244,15 +245,17 @@ def finetune(cfg:FinetuneConfig, run_dir:Path|str, task:Task|None=None) -> Path:
     seconds = time.perf_counter() - t0
     curve = pd.DataFrame([r for r in trainer.state.log_history if 'eval_loss' in r])
     with atomic_path(run/'dev_curve.csv') as tmp: curve.to_csv(tmp, index=False)
-    dev, _, _ = predict(trainer, tok, task, task.splits['validation'], cfg.max_length)
-    test, gold, pred = predict(trainer, tok, task, task.splits['test'], cfg.max_length)
+    dev, _, _ = predict(trainer, tok, task, fixed_sample(task.splits['validation'], cfg.eval_examples), cfg.max_length)
+    test_split = fixed_sample(task.splits['test'], cfg.eval_examples)
+    test, gold, pred = predict(trainer, tok, task, test_split, cfg.max_length)
     matrix = confusion(task, gold, pred)
     for name, table in (('per_class', per_class(task, gold, pred)), ('confusion', matrix.reset_index())):
         with atomic_path(run/f'{name}.csv') as tmp: table.to_csv(tmp, index=False)
     plot_confusion(matrix, run/'confusion')
     with atomic_path(run/'predictions.jsonl') as tmp:
-        pd.DataFrame(_prediction_records(task, task.splits['test'], gold, pred)).to_json(tmp, orient='records', lines=True)
-    with atomic_path(run/'model') as tmp: trainer.save_model(str(tmp)); tok.save_pretrained(tmp)
+        pd.DataFrame(_prediction_records(task, test_split, gold, pred)).to_json(tmp, orient='records', lines=True)
+    if save_model:
+        with atomic_path(run/'model') as tmp: trainer.save_model(str(tmp)); tok.save_pretrained(tmp)
     shutil.rmtree(run/'trainer', ignore_errors=True)
     write_json(run/'metrics.json', dict(task=task.name, metric=task.metric, n_train=len(task.splits['train']), dev=dev, test=test,
                                         steps=trainer.state.global_step, best_step=trainer.state.best_global_step, train_seconds=seconds))
