@@ -3,11 +3,12 @@ SHELL := /bin/bash
 VENV  ?= .venv
 PY    := $(VENV)/bin/python
 BIN   := $(VENV)/bin
+PM    := $(BIN)/papermill --no-progress-bar --log-level WARNING
 # A pinned torch: on the reference machine this is a CPU build on local disk; an unpinned torch pulls a CUDA build.
 TORCH ?= torch==2.13.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare hpo-compare casing-study docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare hpo-compare casing-study sweep characterize figures docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -25,37 +26,64 @@ data: setup  ## fetch every source, check it against data/MANIFEST.csv, build th
 manifest: setup  ## after changing a source's version: fetch and rewrite data/MANIFEST.csv
 	$(BIN)/neoberta-fetch
 
-reproduce: setup  ## the main job on the embedded default: the data-preparation run, recorded under results/data/
-	mkdir -p results/data/default
-	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/data.ipynb results/data/default/data.ipynb \
-	  -y "run_dir: results/data/default"
+MAIN := results/main
+MAIN_PRETRAIN := {preset: cpu-small, budget_s: 90, runs: {neoberta: {}, bert: {arch: bert, lr: 0.0003}}, run_dir: $(MAIN)/pretrain}
+MAIN_CHARACTERIZE := {results: $(MAIN)/sweep/results.csv, probe: $(MAIN)/pretrain/neoberta/model, coverages: [0.5, 0.8, 0.9], run_dir: $(MAIN)/characterize}
+MAIN_FIGURES := {out: $(MAIN)/figures, characterization: $(MAIN)/characterize/, pretraining: $(MAIN)/pretrain/curves.csv}
+reproduce: setup  ## the main command, end to end on the embedded default: data, tokenizer, NeoBERTa and BERT pretrained 90 s each, a 48-run learning-curve sweep, the predictors evaluated, every figure: results/main/
+	mkdir -p $(MAIN)/data $(MAIN)/pretrain $(MAIN)/characterize $(MAIN)/figures
+	$(PM) nbs/experiments/data.ipynb $(MAIN)/data/data.ipynb -y "run_dir: $(MAIN)/data"
+	$(PM) nbs/experiments/pretrain_compare.ipynb $(MAIN)/pretrain/pretrain_compare.ipynb -y "$(MAIN_PRETRAIN)"
+	$(BIN)/neoberta-sweep nbs/sweeps/main.yaml --run-dir $(MAIN)/sweep
+	$(PM) nbs/experiments/characterize.ipynb $(MAIN)/characterize/characterize.ipynb -y "$(MAIN_CHARACTERIZE)"
+	$(PM) nbs/experiments/figures.ipynb $(MAIN)/figures/figures.ipynb -y "$(MAIN_FIGURES)"
 
 test: setup data  ## notebooks clean, package in sync, templates declare parameters, every notebook runs
 	$(PY) tools/run_tests.py
 
 bench: setup data  ## the speed benchmark (cpu-small preset): tables, figure and ONNX comparison under results/bench/cpu-small/
 	mkdir -p results/bench/cpu-small
-	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/bench.ipynb results/bench/cpu-small/bench.ipynb \
+	$(PM) nbs/experiments/bench.ipynb results/bench/cpu-small/bench.ipynb \
 	  -y "{preset: cpu-small, serving_steps: 300, serving_examples: 512, run_dir: results/bench/cpu-small}"
 
 COMPARE_RUNS := {neoberta: {}, neoberta-sop: {cls_objective: sop}, bert: {arch: bert}, roberta: {arch: roberta}, modernbert: {arch: modernbert}, bert-lr3e-4: {arch: bert, lr: 0.0003}, roberta-lr3e-4: {arch: roberta, lr: 0.0003}}
 pretrain-compare: setup data  ## NeoBERTa (with and without SOP) and the baselines (BERT and RoBERTa also at lr 3e-4), 600 s of training each (cpu-small, about 85 min): results/pretrain/compare-cpu-small/
 	mkdir -p results/pretrain/compare-cpu-small
-	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/pretrain_compare.ipynb results/pretrain/compare-cpu-small/pretrain_compare.ipynb \
+	$(PM) nbs/experiments/pretrain_compare.ipynb results/pretrain/compare-cpu-small/pretrain_compare.ipynb \
 	  -y "{preset: cpu-small, budget_s: 600, runs: $(COMPARE_RUNS), run_dir: results/pretrain/compare-cpu-small}"
 
-hpo-compare: setup data  ## ASHA, BOHB, PBT and a learning-rate grid, 24 dev evaluations each, fine-tuning the pretrained NeoBERTa on 500 TREC questions: results/hpo/trec-500/
-	test -f results/pretrain/compare-cpu-small/neoberta/model/config.json || { echo "needs the pretrained NeoBERTa: run 'make pretrain-compare' first"; exit 1; }
-	mkdir -p results/hpo/trec-500
-	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/hpo.ipynb results/hpo/trec-500/hpo.ipynb \
-	  -y "{preset: cpu-small, model: results/pretrain/compare-cpu-small/neoberta/model, task: trec, n: 500, evals: 4, min_steps: 60, dev_examples: null, budget: 24, lr_range: [1.0e-5, 1.0e-3], batches: [16, 32, 64], run_dir: results/hpo/trec-500}"
+PRETRAINED := results/pretrain/compare-cpu-small/neoberta/model
+needs-pretrained = test -f $(PRETRAINED)/config.json || { echo "needs the pretrained models: run 'make pretrain-compare' first"; exit 1; }
 
-CASING_STUDY := {preset: cpu-small, model: results/pretrain/compare-cpu-small/neoberta/model, algorithms: [grid, asha], n: 1597, eval_sentences: 2000, evals: 4, min_steps: 60, epochs: 3, dev_examples: 1000, budget: 8, lr_range: [1.0e-4, 3.0e-3], batches: [16, 32, 64], batch_sizes: [16, 32, 64, 128, 256], run_dir: results/casing/cpu-small}
+hpo-compare: setup data  ## ASHA, BOHB, PBT and a learning-rate grid, 24 dev evaluations each, fine-tuning the pretrained NeoBERTa on 500 TREC questions: results/hpo/trec-500/
+	$(needs-pretrained)
+	mkdir -p results/hpo/trec-500
+	$(PM) nbs/experiments/hpo.ipynb results/hpo/trec-500/hpo.ipynb \
+	  -y "{preset: cpu-small, model: $(PRETRAINED), task: trec, n: 500, evals: 4, min_steps: 60, dev_examples: null, budget: 24, lr_range: [1.0e-5, 1.0e-3], batches: [16, 32, 64], run_dir: results/hpo/trec-500}"
+
+CASING_STUDY := {preset: cpu-small, model: $(PRETRAINED), algorithms: [grid, asha], n: 1597, eval_sentences: 2000, evals: 4, min_steps: 60, epochs: 3, dev_examples: 1000, budget: 8, lr_range: [1.0e-4, 3.0e-3], batches: [16, 32, 64], batch_sizes: [16, 32, 64, 128, 256], run_dir: results/casing/cpu-small}
 casing-study: setup data  ## the casing study on the pretrained NeoBERTa (WNUT-16 in two tag families and Brown POS; 3 training casings x grid and ASHA; about 50 min): results/casing/cpu-small/
-	test -f results/pretrain/compare-cpu-small/neoberta/model/config.json || { echo "needs the pretrained NeoBERTa: run 'make pretrain-compare' first"; exit 1; }
+	$(needs-pretrained)
 	mkdir -p results/casing/cpu-small
-	$(BIN)/papermill --no-progress-bar --log-level WARNING nbs/experiments/casing.ipynb results/casing/cpu-small/casing.ipynb -y "$(CASING_STUDY)"
+	$(PM) nbs/experiments/casing.ipynb results/casing/cpu-small/casing.ipynb -y "$(CASING_STUDY)"
 	for t in scores hyperparameters batch_sizes; do cp results/casing/cpu-small/$$t.csv results/casing_cpu_small_$$t.csv; done
+
+sweep: setup data  ## the default learning-curve sweep on the pretrained models (nbs/sweeps/default.yaml, 420 runs; resumable): results/sweeps/default/, its table copied to results/sweep_default_cpu_small.csv
+	$(needs-pretrained)
+	$(BIN)/neoberta-sweep nbs/sweeps/default.yaml
+	cp results/sweeps/default/results.csv results/sweep_default_cpu_small.csv
+
+CHARACTERIZE := {results: results/sweep_default_cpu_small.csv, probe: $(PRETRAINED), coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], run_dir: results/characterize/default-cpu-small}
+CHARACTERIZE_TABLES := curves task_features model_features task_distances predictions scores regret labels collection bands
+characterize: setup data  ## the predictors evaluated on the committed default sweep, with task features measured by the pretrained NeoBERTa: results/characterize/default-cpu-small/, tables copied to results/characterize_default_cpu_small_*.csv
+	$(needs-pretrained)
+	mkdir -p results/characterize/default-cpu-small
+	$(PM) nbs/experiments/characterize.ipynb results/characterize/default-cpu-small/characterize.ipynb -y "$(CHARACTERIZE)"
+	for t in $(CHARACTERIZE_TABLES); do cp results/characterize/default-cpu-small/$$t.csv results/characterize_default_cpu_small_$$t.csv; done
+
+figures: setup  ## every figure from the committed result tables, as PNG and PDF: figures/
+	mkdir -p results/figures
+	$(PM) nbs/experiments/figures.ipynb results/figures/figures.ipynb -y "{out: figures}"
 
 docs: setup  ## the docs site (needs Quarto, which cannot be installed on every machine)
 	@command -v quarto >/dev/null || { echo "Quarto is not installed: see https://quarto.org; notebooks are checked by 'make test'"; exit 1; }

@@ -183,7 +183,7 @@ def run_bench(cfg:BenchConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
         for (arch, compiled), (mlm, clf) in models.items():
             t = {m: statistics.median(times[(arch, compiled, m)][1:]) for m in ('train', 'infer_fixed', 'infer_variable')}
             flops = count_flops(steps[(arch, compiled, 'train')]) if not compiled else None
-            rows.append(dict(arch=arch, dtype=dtype, compiled=compiled, size=cfg.size, batch=cfg.batch, seq_len=cfg.seq_len,
+            rows.append(dict(arch=arch, dtype=dtype, compiled=compiled, size=cfg.size, batch=cfg.batch, seq_len=cfg.seq_len, threads=cfg.threads,
                 train_tokens_per_s=ids.numel() / t['train'], infer_fixed_seqs_per_s=cfg.batch / t['infer_fixed'],
                 infer_variable_seqs_per_s=cfg.batch * len(variable) / t['infer_variable'],
                 variable_real_token_share=real_tokens / sum(b['input_ids'].numel() for b in variable),
@@ -225,7 +225,8 @@ def plot_bench(summary:pd.DataFrame, path:Path|str|None=None):
     for ax, (col, title) in zip(axes, PANELS.items()):
         df.pivot(index='arch', columns='variant', values=col).reindex([a for a in ARCHS if a in set(df.arch)]).plot.bar(ax=ax, rot=0, legend=ax is axes[0])
         ax.set_title(title, fontsize=10); ax.set_xlabel('')
-    fig.suptitle(f"size {df['size'].iloc[0]}, batch {df.batch.iloc[0]} x {df.seq_len.iloc[0]}, {torch.get_num_threads()} threads", fontsize=10)
+    threads = f", {df.threads.iloc[0]} threads" if 'threads' in df else ''
+    fig.suptitle(f"size {df['size'].iloc[0]}, batch {df.batch.iloc[0]} x {df.seq_len.iloc[0]}{threads}", fontsize=10)
     fig.tight_layout()
     if path: save_figure(fig, path)
     return fig

@@ -90,9 +90,10 @@ def write_json(path:Path|str, obj) -> Path:
 
 def save_figure(fig, path:Path|str # file name; the suffix is replaced by .png and .pdf
                ) -> Path:
-    "Write `fig` atomically as PNG and PDF next to each other; returns the PNG's path."
+    "Write `fig` atomically as PNG and PDF next to each other (the PDF without a creation date, so a redrawn figure is the same file); returns the PNG's path."
     for ext in ('png', 'pdf'):
-        with atomic_path(Path(path).with_suffix(f'.{ext}')) as tmp: fig.savefig(tmp, format=ext, dpi=120)
+        with atomic_path(Path(path).with_suffix(f'.{ext}')) as tmp:
+            fig.savefig(tmp, format=ext, dpi=120, metadata={'CreationDate': None} if ext == 'pdf' else None)
     return Path(path).with_suffix('.png')
 
 # %% ../nbs/00_core.ipynb #75459276
