@@ -383,7 +383,7 @@ def fit_pooled(examples:pd.DataFrame, formula:str=POOLED_FORMULA, coverage:float
     return PooledPredictor(formula, coverage, _quantile_fits(examples, formula, quantiles), margins,
                            _conformal_margin(calibration.conformity.to_numpy(), coverage), calibration)
 
-# %% ../nbs/09_characterize.ipynb #bfff9aa8
+# %% ../nbs/09_characterize.ipynb #07be2e2e
 HORIZONS = (0.1, 0.25, 0.5)
 
 def _power_law_baseline(seen:pd.DataFrame, target:float, coverage:float) -> tuple:
@@ -402,12 +402,11 @@ def _last_baseline(seen:pd.DataFrame, coverage:float) -> tuple:
     return last.mean(), last.mean() - half, last.mean() + half
 
 def evaluate_predictions(curves:pd.DataFrame, examples:pd.DataFrame|None=None, horizons=HORIZONS, coverage:float=0.8,
-                         formula:str=POOLED_FORMULA, features:pd.DataFrame|None=None) -> pd.DataFrame:
+                         formula:str=POOLED_FORMULA) -> pd.DataFrame:
     """Predict the largest size of every curve from a prefix (at most each horizon's share of that size), by four methods: the last
     observed score, the best single power law, the per-curve fit, and the pooled predictor trained and calibrated without the
     curve's task (leave one task out). One row per method, horizon and run at the largest size; scores in [0, 1]."""
-    examples = extrapolation_examples(curves) if examples is None else examples
-    if features is not None: examples = examples.merge(features, on=[c for c in ('task', 'model') if c in features], how='left')
+    examples = extrapolation_examples(curves) if examples is None else examples  # with any features the formula names
     pooled = {t: fit_pooled(examples[examples.task != t], formula, coverage) for t in curves.task.unique()}
     rows = []
     for (task, model), g in curves.groupby(['task', 'model']):
@@ -465,7 +464,7 @@ def collection_backtest(curves:pd.DataFrame, start:float=0.25, p:float=0.8, grow
                          final_n=int(have), needed_n=int(sizes[np.argmax(means.to_numpy() >= target)])))
     return pd.DataFrame(rows)
 
-# %% ../nbs/09_characterize.ipynb #116de113
+# %% ../nbs/09_characterize.ipynb #ff5fe7a9
 COVERAGES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 FEATURE_FORMULAS = {'pooled': POOLED_FORMULA, 'pooled+task': POOLED_FORMULA + ' + label_entropy + unigram_js'}
 
@@ -507,8 +506,8 @@ def _write(table:pd.DataFrame, path:Path):
 def characterize_sweep(results:Path|str, run_dir:Path|str, probe:str|None=None, formulas:dict|None=None, coverages=COVERAGES,
                        horizons=HORIZONS, feature_kwargs:dict|None=None) -> Path:
     """The characterization of a sweep's results table, as CSV tables in `run_dir`: curves, task and model features (with a probe),
-    extrapolation examples, every method's predictions at every coverage and horizon, their scores and selection regret,
-    labels needed, the collection-round backtest, and learning-curve bands."""
+    extrapolation examples, every method's predictions at every coverage and horizon, their scores, the selection regret (at
+    80% when it is among `coverages`), labels needed, the collection-round backtest, and learning-curve bands."""
     formulas = formulas or ({'pooled': POOLED_FORMULA} if probe is None else FEATURE_FORMULAS)
     run = start_run(run_dir, dict(results=str(results), probe=probe, formulas=formulas, coverages=list(coverages), horizons=list(horizons)))
     results = pd.read_csv(results)
@@ -519,10 +518,10 @@ def characterize_sweep(results:Path|str, run_dir:Path|str, probe:str|None=None, 
         tables['task_features'], embeddings, tables['model_features'] = feature_tables(results, probe, **(feature_kwargs or {}))
         tables['task_distances'] = task_distances(embeddings).rename_axis('task').reset_index()
         examples = examples.merge(tables['task_features'], on='task', how='left')
-        if len(tables['model_features']): examples = examples.merge(tables['model_features'].drop(columns='params_m'), on='model', how='left')
+        if len(tables['model_features']): examples = examples.merge(tables['model_features'], on='model', how='left')
     predictions = evaluation_tables(curves, examples, formulas, coverages, horizons)
-    at = predictions[np.isclose(predictions.nominal, .8)] if np.isclose(coverages, .8).any() else predictions[predictions.nominal == coverages[0]]
-    tables |= dict(examples=examples, predictions=predictions, scores=pd.concat([prediction_scores(g).assign(nominal=c) for c, g in predictions.groupby('nominal')]),
-                   regret=selection_regret(at), labels=labels_table(curves), collection=collection_backtest(curves), bands=band_table(curves))
+    nominal = .8 if .8 in coverages else coverages[0]
+    scores = pd.concat([prediction_scores(g).assign(nominal=c) for c, g in predictions.groupby('nominal')])
+    tables |= dict(examples=examples, predictions=predictions, scores=scores, regret=selection_regret(predictions[predictions.nominal == nominal]), labels=labels_table(curves), collection=collection_backtest(curves), bands=band_table(curves))
     for name, table in tables.items(): _write(table, run/f'{name}.csv')
     return run

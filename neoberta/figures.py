@@ -109,7 +109,7 @@ def plot_casing(scores:pd.DataFrame, split:str='test', path:Path|str|None=None):
     if path is not None: save_figure(fig, path)
     return fig
 
-# %% ../nbs/10_figures.ipynb #65400421
+# %% ../nbs/10_figures.ipynb #ba19b839
 CHARACTERIZATION = 'results/characterize_default_cpu_small_'
 PRETRAINING = 'results/pretrain_compare_curves.csv'
 BENCH = 'results/bench_cpu_small.csv'
@@ -144,7 +144,8 @@ def make_figures(out:Path|str='figures',                  # figure folder
     out = root/out
     out.mkdir(parents=True, exist_ok=True)
     rows = []
-    for name, (needs, draw) in _figures(str(root/characterization), str(root/pretraining), str(root/bench), str(root/casing)).items():
+    at_root = lambda path: path if Path(path).is_absolute() else f'{root}/{path}'  # keeps a prefix's trailing slash
+    for name, (needs, draw) in _figures(*map(at_root, (characterization, pretraining, bench, casing))).items():
         missing = [t for t in needs if not Path(t).exists()]
         if not missing: plt.close(draw([pd.read_csv(t) for t in needs], out/name))
         rows.append(dict(figure=name, file=None if missing else str((out/name).with_suffix('.png')), missing=', '.join(missing)))
