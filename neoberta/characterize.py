@@ -309,7 +309,7 @@ def rank_models(curves:pd.DataFrame, budget:int, coverage:float=0.8) -> pd.DataF
     return (predict_scores(curves[['model', 'n', 'score']], [budget], coverage).sort_values('median', ascending=False)
             .assign(rank=lambda d: range(1, len(d) + 1)).reset_index(drop=True))
 
-# %% ../nbs/09_characterize.ipynb #d81e0002
+# %% ../nbs/09_characterize.ipynb #ac9a169a
 def extrapolation_examples(curves:pd.DataFrame) -> pd.DataFrame:
     """Every way to extrapolate every curve (task, model) of `curves`: observe its sizes up to a cutoff (at least two), predict each
     run at a larger size. Columns: task, model, fold, cutoff, n, score (the truth), last (mean score at the cutoff), curve and
@@ -360,8 +360,8 @@ class PooledPredictor:
     def predict(self, examples:pd.DataFrame) -> pd.DataFrame:
         q = _sorted_quantiles(self.fits, examples)
         margin = np.array([self.margins.get(h, self.margin) for h in _horizon(examples)])
-        return pd.DataFrame(dict(median=q[:, 1], low=np.clip(q[:, 0] - margin, 0, 1), high=np.clip(q[:, 2] + margin, 0, 1)),
-                            index=examples.index)
+        low, high = np.minimum(q[:, 0] - margin, q[:, 1]), np.maximum(q[:, 2] + margin, q[:, 1])  # a narrowing margin stops at the median
+        return pd.DataFrame(dict(median=q[:, 1], low=low, high=high), index=examples.index).clip(0, 1)
 
 MIN_CALIBRATION = 30  # held-out examples a horizon needs for its own margin
 
