@@ -14,8 +14,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['DTYPES', 'TRACKED_PACKAGES', 'project_root', 'data_dir', 'results_dir', 'set_seed', 'default_device', 'autocast',
-           'atomic_path', 'write_text', 'write_json', 'save_figure', 'sha256_file', 'config_hash', 'package_versions',
-           'git_revision', 'env_record', 'start_run', 'with_overrides']
+           'atomic_path', 'write_text', 'write_json', 'write_csv', 'save_figure', 'sha256_file', 'config_hash',
+           'package_versions', 'git_revision', 'env_record', 'start_run', 'with_overrides']
 
 # %% ../nbs/00_core.ipynb #2c84a1ba
 def project_root(start:Path|None=None # folder to search upwards from (default: this package's folder, then the working folder)
@@ -87,6 +87,11 @@ def write_text(path:Path|str, text:str) -> Path:
 def write_json(path:Path|str, obj) -> Path:
     "Write `obj` as indented JSON to `path` atomically."
     return write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=str)+'\n')
+
+def write_csv(path:Path|str, table) -> Path:
+    "Write the DataFrame `table` as CSV (no index) to `path` atomically."
+    with atomic_path(path) as tmp: table.to_csv(tmp, index=False)
+    return Path(path)
 
 def save_figure(fig, path:Path|str # file name; the suffix is replaced by .png and .pdf
                ) -> Path:

@@ -15,7 +15,7 @@ import papermill
 import yaml
 from fastcore.script import call_parse
 
-from .core import atomic_path, config_hash, git_revision, project_root, results_dir, start_run, write_json
+from .core import config_hash, git_revision, project_root, results_dir, start_run, write_csv, write_json
 from .data import learning_curve_sizes
 from .finetune import load_any_task
 
@@ -139,7 +139,7 @@ def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, log=prin
                 rec = _record(folder, params, 'failed', f"{type(e).__name__}: {e}"[-4000:], None, None)
             log(f"[{i + 1}/{len(todo)}] {rec['point']} {rec['status']} after {rec['wall_s']} s" + (f": {rec['error'][:200]}" if rec['error'] else ''))
     table = collect(sweep_dir)
-    with atomic_path(sweep_dir/'results.csv') as tmp: table.to_csv(tmp, index=False)
+    write_csv(sweep_dir/'results.csv', table)
     return sweep_dir
 
 # %% ../nbs/08_sweep.ipynb #4e484179
