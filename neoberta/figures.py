@@ -17,13 +17,18 @@ from .core import project_root, save_figure
 __all__ = ['CHARACTERIZATION', 'PRETRAINING', 'BENCH', 'CASING', 'plot_learning_curves', 'plot_predicted_vs_actual',
            'plot_calibration', 'plot_labels_needed', 'plot_casing', 'make_figures']
 
-# %% ../nbs/10_figures.ipynb #5ff8dfdd
+# %% ../nbs/10_figures.ipynb #0d6a1169
 def _panels(n:int, width:float=3.6, height:float=3.0, cols:int=3):
     import matplotlib.pyplot as plt
     rows = -(-n // cols)
     fig, axes = plt.subplots(rows, min(n, cols), figsize=(width * min(n, cols), height * rows), squeeze=False)
     for ax in axes.flat[n:]: ax.set_visible(False)
     return fig, axes.flat
+
+def _finish(fig, path:Path|str|None):
+    fig.tight_layout()
+    if path is not None: save_figure(fig, path)
+    return fig
 
 def plot_learning_curves(curves:pd.DataFrame, bands:pd.DataFrame, path:Path|str|None=None):
     "One panel per task: each model's runs (dots), their mean per size, and its fitted curve with the 80% range carried beyond the data."
@@ -40,9 +45,7 @@ def plot_learning_curves(curves:pd.DataFrame, bands:pd.DataFrame, path:Path|str|
             ax.plot(means.index, means.values, color=color, marker='o', ms=3, lw=1.2, label=model)
         ax.set(xscale='log', title=f"{task} ({curves[curves.task == task].metric.iloc[0]})", xlabel='training examples')
     axes[0].legend(fontsize=7); axes[0].set_ylabel('test score')
-    fig.tight_layout()
-    if path is not None: save_figure(fig, path)
-    return fig
+    return _finish(fig, path)
 
 def plot_predicted_vs_actual(predictions:pd.DataFrame, path:Path|str|None=None, nominal:float=0.8, methods=('curve', 'pooled')):
     "Predicted median and range against the actual score at each curve's largest size; one panel per (method, horizon)."
@@ -58,9 +61,7 @@ def plot_predicted_vs_actual(predictions:pd.DataFrame, path:Path|str|None=None, 
         ax.set(xlim=lims, ylim=lims, title=f"{method}, {horizon:.0%} prefix: coverage {covered:.2f}", xlabel='actual')
         ax.title.set_fontsize(9)
     axes[0].set_ylabel(f'predicted (median, {nominal:.0%} range)')
-    fig.tight_layout()
-    if path is not None: save_figure(fig, path)
-    return fig
+    return _finish(fig, path)
 
 def plot_calibration(scores:pd.DataFrame, path:Path|str|None=None):
     "Empirical against nominal coverage of each method's range, one panel per horizon: calibrated ranges lie on the diagonal."
@@ -72,9 +73,7 @@ def plot_calibration(scores:pd.DataFrame, path:Path|str|None=None):
         ax.plot([0, 1], [0, 1], color='grey', lw=.8)
         ax.set(xlim=(.4, 1), ylim=(0, 1), title=f"{h:.0%} prefix", xlabel='nominal coverage')
     axes[0].set_ylabel('empirical coverage'); axes[0].legend(fontsize=7)
-    fig.tight_layout()
-    if path is not None: save_figure(fig, path)
-    return fig
+    return _finish(fig, path)
 
 def plot_labels_needed(labels:pd.DataFrame, path:Path|str|None=None):
     "Labels needed (with the table's probability) against the target score, one panel per task, one line per model."
@@ -85,9 +84,7 @@ def plot_labels_needed(labels:pd.DataFrame, path:Path|str|None=None):
             ax.plot(g.target, g.n, marker='o', ms=3, label=model)
         ax.set(yscale='log', title=task, xlabel='target test score')
     axes[0].set_ylabel(f"labels needed (p = {labels.p.iloc[0]})"); axes[0].legend(fontsize=7)
-    fig.tight_layout()
-    if path is not None: save_figure(fig, path)
-    return fig
+    return _finish(fig, path)
 
 def plot_casing(scores:pd.DataFrame, split:str='test', path:Path|str|None=None):
     "The casing study's matrix of primary scores, one heatmap per task (each on its own colour scale): rows (training casing, search), columns evaluation variants."
@@ -105,9 +102,7 @@ def plot_casing(scores:pd.DataFrame, split:str='test', path:Path|str|None=None):
         middle = np.nanmean(t.values)
         for (r, c), v in np.ndenumerate(t.values): ax.text(c, r, f'{v:.2f}', ha='center', va='center', fontsize=6, color='w' if v < middle else 'k')
         fig.colorbar(im, ax=ax, fraction=.03); ax.set_title(f'{task}: {split} score by training casing / search (rows) and evaluation casing', fontsize=8)
-    fig.tight_layout()
-    if path is not None: save_figure(fig, path)
-    return fig
+    return _finish(fig, path)
 
 # %% ../nbs/10_figures.ipynb #ba19b839
 CHARACTERIZATION = 'results/characterize_default_cpu_small_'
