@@ -15,7 +15,7 @@ from datasets import DatasetDict
 from transformers import PreTrainedTokenizerFast
 
 from .baselines import build_model
-from .core import atomic_path, start_run
+from .core import start_run, write_csv
 from .data import CASINGS, EVAL_CASINGS, Task, casing_variant, fixed_sample, is_bio
 from .finetune import FinetuneConfig, finetune, head_for, load_any_task, predict, scoring_trainer
 from .hpo import ALGORITHMS, SearchConfig, hyperparameter_table, search, trial_config
@@ -84,7 +84,7 @@ def score_cell(study:CasingStudy, base:FinetuneConfig, search_cfg:SearchConfig, 
         cfg = replace(base, casing=casing, n=_n_for(task, study.n))
         search(cfg, replace(search_cfg, algorithm=algorithm), folder)
         table = variant_scores(folder/'model', cfg, task, study.variants, study.eval_sentences)
-        with atomic_path(folder/'variants.csv') as tmp: table.to_csv(tmp, index=False)
+        write_csv(folder/'variants.csv', table)
     return pd.read_csv(folder/'variants.csv').assign(task=task.name, training_casing=casing, algorithm=algorithm)
 
 def batch_size_table(study:CasingStudy, base:FinetuneConfig, task:Task, run:Path) -> pd.DataFrame:
@@ -109,7 +109,7 @@ def run_casing_study(study:CasingStudy, base:FinetuneConfig, search_cfg:SearchCo
     searches = [_cell(run, t, c, a) for t in study.tasks for c in study.casings for a in study.algorithms]
     for name, table in (('scores', scores), ('hyperparameters', hyperparameter_table(searches)),
                         ('batch_sizes', batch_size_table(study, base, tasks[study.batch_task], run) if study.batch_sizes else pd.DataFrame())):
-        with atomic_path(run/f'{name}.csv') as tmp: table.to_csv(tmp, index=False)
+        write_csv(run/f'{name}.csv', table)
     return run
 
 # %% ../nbs/12_casing.ipynb #d3a4459c

@@ -17,7 +17,7 @@ from datasets import DatasetDict
 from transformers import EarlyStoppingCallback, PreTrainedTokenizerFast, PrinterCallback, Trainer, TrainingArguments
 
 from .baselines import ARCHS, build_model, is_checkpoint
-from .core import DTYPES, atomic_path, autocast, save_figure, set_seed, start_run, with_overrides, write_json
+from .core import DTYPES, atomic_path, autocast, save_figure, set_seed, start_run, with_overrides, write_csv, write_json
 from .data import CASINGS, Task, fixed_sample, is_bio, load_task, task_from_file, train_subset, with_casing
 from .model import SIZES
 from .tokenizer import TokenizerConfig, encode_task, get_tokenizer, task_collator
@@ -244,13 +244,13 @@ def finetune(cfg:FinetuneConfig, run_dir:Path|str, task:Task|None=None, save_mod
     trainer.train()
     seconds = time.perf_counter() - t0
     curve = pd.DataFrame([r for r in trainer.state.log_history if 'eval_loss' in r])
-    with atomic_path(run/'dev_curve.csv') as tmp: curve.to_csv(tmp, index=False)
+    write_csv(run/'dev_curve.csv', curve)
     dev, _, _ = predict(trainer, tok, task, fixed_sample(task.splits['validation'], cfg.eval_examples), cfg.max_length)
     test_split = fixed_sample(task.splits['test'], cfg.eval_examples)
     test, gold, pred = predict(trainer, tok, task, test_split, cfg.max_length)
     matrix = confusion(task, gold, pred)
     for name, table in (('per_class', per_class(task, gold, pred)), ('confusion', matrix.reset_index())):
-        with atomic_path(run/f'{name}.csv') as tmp: table.to_csv(tmp, index=False)
+        write_csv(run/f'{name}.csv', table)
     plot_confusion(matrix, run/'confusion')
     with atomic_path(run/'predictions.jsonl') as tmp:
         pd.DataFrame(_prediction_records(task, test_split, gold, pred)).to_json(tmp, orient='records', lines=True)

@@ -17,7 +17,7 @@ from ray.tune import Stopper
 from transformers import TrainerCallback
 
 from .baselines import build_model, is_checkpoint
-from .core import atomic_path, project_root, save_figure, start_run, with_overrides, write_json
+from .core import atomic_path, project_root, save_figure, start_run, with_overrides, write_csv, write_json
 from .data import Task
 from .finetune import (AutocastTrainer, FinetuneConfig, head_for, load_any_task, make_trainer, predict, run_inputs, run_task,
                                run_tokenizer, scoring_trainer)
@@ -212,7 +212,7 @@ def search(base:FinetuneConfig, search_cfg:SearchConfig, run_dir:Path|str) -> Pa
                                                      checkpoint_config=_kept_checkpoints(search_cfg.algorithm)))
     grid = tuner.fit()
     trace = _trace(grid)
-    with atomic_path(run/'trace.csv') as tmp: trace.to_csv(tmp, index=False)
+    write_csv(run/'trace.csv', trace)
     task = load_any_task(base.task)
     checkpoint, params = _best_checkpoint(grid, task.metric)
     cfg = trial_config(base, {k: v for k, v in params.items() if k in SEARCHED})

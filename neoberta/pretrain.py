@@ -166,7 +166,7 @@ from accelerate.utils import set_seed as accelerate_seed
 from fastcore.script import call_parse
 
 from .baselines import ARCHS, build_model
-from .core import DTYPES, atomic_path, autocast, save_figure, start_run, with_overrides, write_json
+from .core import DTYPES, atomic_path, autocast, save_figure, start_run, with_overrides, write_csv, write_json
 from .model import SIZES
 from .tokenizer import TokenizerConfig, get_tokenizer
 
@@ -324,7 +324,7 @@ def _truncate_csv(path:Path, step:int):
     "Drop logged rows after `step` (they are recomputed on resume)."
     if path.exists():
         df = pd.read_csv(path)
-        with atomic_path(path) as tmp: df[df.step <= step].to_csv(tmp, index=False)
+        write_csv(path, df[df.step <= step])
 
 # %% ../nbs/05_pretrain.ipynb #39a13c75
 def _resume(run:Path, cfg:PretrainConfig, accelerator, collator) -> int:
