@@ -282,15 +282,21 @@ def model_features(model:str|Path) -> dict:
     evals = model.parent/'eval.csv'
     return dict(model=str(model), params_m=params / 1e6, pretrain_loss=float(pd.read_csv(evals).eval_loss.iloc[-1]) if evals.exists() else np.nan)
 
-# %% ../nbs/09_characterize.ipynb #821e8607
+# %% ../nbs/09_characterize.ipynb #e7ab7263
 def _short(model:str) -> str: return Path(model).parent.name if Path(model).name == 'model' else str(model)
 
-def curve_table(results:pd.DataFrame) -> pd.DataFrame:
-    "The finished runs of a sweep's results table as curves: model (short name), task, metric, fold, seed, n and the test score of the task's metric."
+def curve_table(results:pd.DataFrame, whole:bool=True) -> pd.DataFrame:
+    """The finished runs of a sweep's results table as curves: model (short name), task, metric, fold, seed, n and the test score
+    of the task's metric. `whole`: only the folds (and seeds) with every size their task and model were swept at, so that a
+    sweep stopped part-way through a fold does not weigh some sizes more than others."""
     done = results[results.status == 'done'].copy()
     score = done.apply(lambda r: r[f"test_{r['metric']}"], axis=1)
-    return pd.DataFrame(dict(model=done.model.map(_short), task=done.task, metric=done.metric, fold=done.fold, seed=done.seed,
-                             n=done.n_train.astype(int), score=score.astype(float))).reset_index(drop=True)
+    curves = pd.DataFrame(dict(model=done.model.map(_short), task=done.task, metric=done.metric, fold=done.fold, seed=done.seed,
+                               n=done.n_train.astype(int), score=score.astype(float))).reset_index(drop=True)
+    if not whole: return curves
+    swept = results.assign(model=results.model.map(_short), size=results.get('n', results.n_train)).groupby(['task', 'model'])['size'].nunique()
+    sizes = curves.groupby(['task', 'model', 'fold', 'seed']).n.transform('nunique')
+    return curves[sizes.to_numpy() == swept.loc[list(zip(curves.task, curves.model))].to_numpy()].reset_index(drop=True)
 
 def predict_scores(curves:pd.DataFrame, n, coverage:float=0.8) -> pd.DataFrame:
     "(a) For each model (and task) in `curves` (columns n, score, and optionally model, task): median and range at each size in `n`."
