@@ -282,7 +282,7 @@ def model_features(model:str|Path) -> dict:
     evals = model.parent/'eval.csv'
     return dict(model=str(model), params_m=params / 1e6, pretrain_loss=float(pd.read_csv(evals).eval_loss.iloc[-1]) if evals.exists() else np.nan)
 
-# %% ../nbs/09_characterize.ipynb #e7ab7263
+# %% ../nbs/09_characterize.ipynb #e19c55d3
 def _short(model:str) -> str: return Path(model).parent.name if Path(model).name == 'model' else str(model)
 
 def curve_table(results:pd.DataFrame, whole:bool=True) -> pd.DataFrame:
@@ -294,9 +294,9 @@ def curve_table(results:pd.DataFrame, whole:bool=True) -> pd.DataFrame:
     curves = pd.DataFrame(dict(model=done.model.map(_short), task=done.task, metric=done.metric, fold=done.fold, seed=done.seed,
                                n=done.n_train.astype(int), score=score.astype(float))).reset_index(drop=True)
     if not whole: return curves
-    swept = results.assign(model=results.model.map(_short), size=results.get('n', results.n_train)).groupby(['task', 'model'])['size'].nunique()
+    swept = results.groupby([results.task, results.model.map(_short)])['n' if 'n' in results else 'n_train'].nunique().rename('swept')
     sizes = curves.groupby(['task', 'model', 'fold', 'seed']).n.transform('nunique')
-    return curves[sizes.to_numpy() == swept.loc[list(zip(curves.task, curves.model))].to_numpy()].reset_index(drop=True)
+    return curves[sizes == curves.join(swept, on=['task', 'model']).swept].reset_index(drop=True)
 
 def predict_scores(curves:pd.DataFrame, n, coverage:float=0.8) -> pd.DataFrame:
     "(a) For each model (and task) in `curves` (columns n, score, and optionally model, task): median and range at each size in `n`."
