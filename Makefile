@@ -8,7 +8,7 @@ PM    := $(BIN)/papermill --no-progress-bar --log-level WARNING
 TORCH ?= torch==2.13.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare hpo-compare casing-study sweep characterize figures docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare hpo-compare casing-study sweep sweep-equal-steps characterize figures docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -72,6 +72,11 @@ sweep: setup data  ## the default learning-curve sweep on the pretrained models 
 	$(needs-pretrained)
 	$(BIN)/neoberta-sweep nbs/sweeps/default.yaml
 	cp results/sweeps/default/results.csv results/sweep_default_cpu_small.csv
+
+sweep-equal-steps: setup data  ## fold 0 of the default sweep rerun at 512 examples with the 96 steps 1,024 examples take (20 runs, 20 min): results/sweeps/equal-steps/, its table copied to results/sweep_equal_steps_cpu_small.csv
+	$(needs-pretrained)
+	$(BIN)/neoberta-sweep nbs/sweeps/equal-steps.yaml
+	cp results/sweeps/equal-steps/results.csv results/sweep_equal_steps_cpu_small.csv
 
 CHARACTERIZE := {results: results/sweep_default_cpu_small.csv, probe: $(PRETRAINED), coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], run_dir: results/characterize/default-cpu-small}
 CHARACTERIZE_TABLES := curves task_features model_features task_distances predictions scores regret labels collection bands
