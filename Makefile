@@ -73,7 +73,7 @@ sweep: setup data  ## the default learning-curve sweep on the pretrained models 
 	$(BIN)/neoberta-sweep nbs/sweeps/default.yaml
 	cp results/sweeps/default/results.csv results/sweep_default_cpu_small.csv
 
-sweep-equal-steps: setup data  ## fold 0 of the default sweep rerun at 512 examples with the 96 steps 1,024 examples take (20 runs, 20 min): results/sweeps/equal-steps/, its table copied to results/sweep_equal_steps_cpu_small.csv
+sweep-equal-steps: setup data  ## fold 0 of the default sweep rerun at 512 and 1,024 examples with the same steps, 96 and 192 (80 runs, 1 h 40 min; resumable): results/sweeps/equal-steps/, its table copied to results/sweep_equal_steps_cpu_small.csv
 	$(needs-pretrained)
 	$(BIN)/neoberta-sweep nbs/sweeps/equal-steps.yaml
 	cp results/sweeps/equal-steps/results.csv results/sweep_equal_steps_cpu_small.csv
