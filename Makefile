@@ -68,15 +68,18 @@ casing-study: setup data  ## the casing study on the pretrained NeoBERTa (WNUT-1
 	$(PM) nbs/experiments/casing.ipynb results/casing/cpu-small/casing.ipynb -y "$(CASING_STUDY)"
 	for t in scores hyperparameters batch_sizes; do cp results/casing/cpu-small/$$t.csv results/casing_cpu_small_$$t.csv; done
 
+# a sweep of nbs/sweeps on the pretrained models into results/sweeps/<name>/, its table copied to results/sweep_<name>_cpu_small.csv
+define run-sweep
+$(needs-pretrained)
+$(BIN)/neoberta-sweep nbs/sweeps/$(1).yaml
+cp results/sweeps/$(1)/results.csv results/sweep_$(subst -,_,$(1))_cpu_small.csv
+endef
+
 sweep: setup data  ## the default learning-curve sweep on the pretrained models (nbs/sweeps/default.yaml, 420 runs; resumable): results/sweeps/default/, its table copied to results/sweep_default_cpu_small.csv
-	$(needs-pretrained)
-	$(BIN)/neoberta-sweep nbs/sweeps/default.yaml
-	cp results/sweeps/default/results.csv results/sweep_default_cpu_small.csv
+	$(call run-sweep,default)
 
 sweep-equal-steps: setup data  ## fold 0 of the default sweep rerun at 512 and 1,024 examples with the same steps, 96 and 192 (80 runs, 1 h 40 min; resumable): results/sweeps/equal-steps/, its table copied to results/sweep_equal_steps_cpu_small.csv
-	$(needs-pretrained)
-	$(BIN)/neoberta-sweep nbs/sweeps/equal-steps.yaml
-	cp results/sweeps/equal-steps/results.csv results/sweep_equal_steps_cpu_small.csv
+	$(call run-sweep,equal-steps)
 
 CHARACTERIZE := {results: results/sweep_default_cpu_small.csv, probe: $(PRETRAINED), coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], run_dir: results/characterize/default-cpu-small}
 CHARACTERIZE_TABLES := curves task_features model_features task_distances predictions scores regret labels collection bands
