@@ -67,23 +67,27 @@ class FetchError(RuntimeError):
     "A source could not be fetched; the message names the source, the package and the registry's answer."
 
 # %% ../nbs/01_data.ipynb #68c7bf78
-def _ensure_apt_lists():
-    "Debian's package lists are empty on a fresh machine: read them once (needs root)."
-    if any(Path('/var/lib/apt/lists').glob('*_Packages*')): return
+def _read_apt_lists():
+    "Read Debian's package lists (needs root)."
     if shutil.which('apt-get') is None: raise FetchError("apt-get not found: Debian sources need a Debian-based machine")
     r = subprocess.run(['apt-get', 'update', '-q'], capture_output=True, text=True)
     if r.returncode: raise FetchError(f"apt-get update failed (run it as root once): {r.stderr.strip()[-500:]}")
 
-def download(pkg:Package, dest:Path) -> Path:
-    "Download `pkg`'s archive into the empty folder `dest` and return its path."
-    if pkg.registry == 'debian': _ensure_apt_lists()
+def _fetch(pkg:Package, dest:Path) -> subprocess.CompletedProcess:
     cmd = DOWNLOADERS[pkg.registry](pkg, dest)
     if shutil.which(cmd[0]) is None and not Path(cmd[0]).exists(): raise FetchError(f"{pkg}: {cmd[0]!r} is not installed")
     dest.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run(cmd, cwd=dest, capture_output=True, text=True)
+    return subprocess.run(cmd, cwd=dest, capture_output=True, text=True)
+
+def download(pkg:Package, dest:Path) -> Path:
+    "Download `pkg`'s archive into the empty folder `dest` and return its path."
+    debian = pkg.registry == 'debian'
+    if debian and not any(Path('/var/lib/apt/lists').glob('*_Packages*')): _read_apt_lists()  # a fresh machine has none
+    r = _fetch(pkg, dest)
+    if r.returncode and debian: _read_apt_lists(); r = _fetch(pkg, dest)  # old lists miss newer (security) versions
     files = [p for p in dest.iterdir() if p.is_file()]
     if r.returncode or len(files) != 1:
-        raise FetchError(f"{pkg}: `{' '.join(cmd[:3])} ...` failed (exit {r.returncode}): {(r.stderr or r.stdout).strip()[-800:]}")
+        raise FetchError(f"{pkg}: `{' '.join(r.args[:3])} ...` failed (exit {r.returncode}): {(r.stderr or r.stdout).strip()[-800:]}")
     return files[0]
 
 # %% ../nbs/01_data.ipynb #537e76e0
