@@ -17,7 +17,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from transformers import DataCollatorWithPadding
 
 from .baselines import ARCHS, build_model
-from .core import DTYPES, atomic_path, autocast, save_figure
+from .core import DTYPES, atomic_path, autocast, fast_dtype, save_figure
 from .data import CorpusConfig, Task, load_corpus, load_task
 from .model import SIZES
 from .tokenizer import TokenizerConfig, encode_task, get_tokenizer, task_collator
@@ -241,7 +241,7 @@ def quick_train(model, tok, task:Task, steps:int, batch:int=32, lr:float=1e-3, m
     model.train()
     for i in range(steps):
         b = collate(data.select([(i * batch + j) % len(data) for j in range(batch)]).to_list())
-        with autocast('bfloat16'): loss = model(**b).loss
+        with autocast(fast_dtype()): loss = model(**b).loss
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
     return model.eval()
 

@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['DTYPES', 'TRACKED_PACKAGES', 'project_root', 'data_dir', 'results_dir', 'set_seed', 'default_device', 'autocast',
-           'atomic_path', 'write_text', 'write_json', 'write_csv', 'save_figure', 'sha256_file', 'config_hash',
-           'package_versions', 'git_revision', 'env_record', 'start_run', 'with_overrides']
+__all__ = ['DTYPES', 'TRACKED_PACKAGES', 'project_root', 'data_dir', 'results_dir', 'set_seed', 'default_device', 'fast_dtype',
+           'resolve_dtype', 'autocast', 'atomic_path', 'write_text', 'write_json', 'write_csv', 'save_figure',
+           'sha256_file', 'config_hash', 'package_versions', 'git_revision', 'env_record', 'start_run',
+           'with_overrides']
 
 # %% ../nbs/00_core.ipynb #2c84a1ba
 def project_root(start:Path|None=None # folder to search upwards from (default: this package's folder, then the working folder)
@@ -55,6 +56,20 @@ def default_device() -> str:
     "'cuda' when a GPU is visible, else 'cpu'."
     import torch
     return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+def fast_dtype(device_type:str|None=None # 'cpu' or 'cuda'; None: `default_device()`
+              ) -> str:
+    "'bfloat16' where `device_type` has bf16 units (a CUDA GPU that supports it; a CPU with AMX or AVX512-BF16), else 'float32'."
+    import torch
+    if (device_type or default_device()) == 'cuda': return 'bfloat16' if torch.cuda.is_bf16_supported() else 'float32'
+    units = [getattr(torch.cpu, f, lambda: False)() for f in ('_is_amx_tile_supported', '_is_avx512_bf16_supported')]
+    return 'bfloat16' if any(units) else 'float32'
+
+def resolve_dtype(dtype:str) -> str:
+    "`dtype` checked against `DTYPES`, with 'auto' replaced by `fast_dtype()`."
+    if dtype == 'auto': return fast_dtype()
+    if dtype not in DTYPES: raise ValueError(f"dtype must be one of {DTYPES} or 'auto', got {dtype!r}")
+    return dtype
 
 def autocast(dtype:str='float32', # one of `DTYPES`
              device_type:str='cpu'):

@@ -17,7 +17,7 @@ from datasets import DatasetDict
 from transformers import EarlyStoppingCallback, PreTrainedTokenizerFast, PrinterCallback, Trainer, TrainingArguments
 
 from .baselines import ARCHS, build_model, is_checkpoint
-from .core import DTYPES, atomic_path, autocast, save_figure, set_seed, start_run, with_overrides, write_csv, write_json
+from .core import atomic_path, autocast, resolve_dtype, save_figure, set_seed, start_run, with_overrides, write_csv, write_json
 from .data import CASINGS, Task, fixed_sample, is_bio, load_task, task_from_file, train_subset, with_casing
 from .model import SIZES
 from .tokenizer import TokenizerConfig, encode_task, get_tokenizer, task_collator
@@ -52,14 +52,14 @@ class FinetuneConfig:
     max_length:int = 128            # tokens per example (longer ones are truncated)
     dev_examples:int|None = 1000    # dev examples evaluated during training (a fixed sample); None: all
     eval_examples:int|None = None   # dev and test examples scored after training (a fixed sample); None: all
-    dtype:str = 'bfloat16'          # 'float32' or 'bfloat16' (autocast)
+    dtype:str = 'auto'              # 'float32', 'bfloat16' (autocast) or 'auto': `fast_dtype()`, recorded resolved
 
     def __post_init__(self):
         if not is_checkpoint(self.model) and self.model not in ARCHS:
             raise ValueError(f"model must be one of {ARCHS} or a checkpoint folder (with config.json), got {self.model!r}")
         if self.size not in SIZES: raise ValueError(f"size must be one of {list(SIZES)}, got {self.size!r}")
         if self.casing not in CASINGS: raise ValueError(f"casing must be one of {CASINGS}, got {self.casing!r}")
-        if self.dtype not in DTYPES: raise ValueError(f"dtype must be one of {DTYPES}, got {self.dtype!r}")
+        object.__setattr__(self, 'dtype', resolve_dtype(self.dtype))
         if self.n is not None and self.n < 1: raise ValueError(f"n must be >= 1 or None, got {self.n!r}")
         for name in ('batch', 'epochs', 'evals', 'patience', 'max_length'):
             if getattr(self, name) < 1: raise ValueError(f"{name} must be >= 1, got {getattr(self, name)!r}")

@@ -166,7 +166,7 @@ from accelerate.utils import set_seed as accelerate_seed
 from fastcore.script import call_parse
 
 from .baselines import ARCHS, build_model
-from .core import DTYPES, atomic_path, autocast, save_figure, start_run, with_overrides, write_csv, write_json
+from .core import atomic_path, autocast, resolve_dtype, save_figure, start_run, with_overrides, write_csv, write_json
 from .model import SIZES
 from .tokenizer import TokenizerConfig, get_tokenizer
 
@@ -197,7 +197,7 @@ class PretrainConfig:
     whole_word:bool = False             # whole-word masking
     cls_objective:str|None = None       # None, 'nsp' or 'sop' (NeoBERTa only)
     cls_loss_weight:float = 1.0         # weight of the sentence-level loss
-    dtype:str = 'bfloat16'              # 'float32' or 'bfloat16' (autocast)
+    dtype:str = 'auto'                  # 'float32', 'bfloat16' (autocast) or 'auto': `fast_dtype()`, recorded resolved
     eval_every:int = 10                 # steps between held-out evaluations (and one at the end)
     eval_rows:int = 64                  # held-out rows evaluated
     save_every:int = 10                 # steps between checkpoints (and one at the end)
@@ -207,7 +207,7 @@ class PretrainConfig:
         if self.arch not in ARCHS: raise ValueError(f"arch must be one of {ARCHS}, got {self.arch!r}")
         if self.size not in SIZES: raise ValueError(f"size must be one of {list(SIZES)}, got {self.size!r}")
         if self.schedule not in SCHEDULES: raise ValueError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
-        if self.dtype not in DTYPES: raise ValueError(f"dtype must be one of {DTYPES}, got {self.dtype!r}")
+        object.__setattr__(self, 'dtype', resolve_dtype(self.dtype))
         if self.replace not in REPLACEMENTS: raise ValueError(f"replace must be one of {REPLACEMENTS}, got {self.replace!r}")
         for name in ('seq_len', 'batch', 'steps', 'eval_every', 'eval_rows', 'save_every'):
             if getattr(self, name) < 1: raise ValueError(f"{name} must be >= 1, got {getattr(self, name)!r}")
