@@ -8,7 +8,7 @@ PM    := $(BIN)/papermill --no-progress-bar --log-level WARNING
 TORCH ?= torch==2.13.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare hpo-compare casing-study sweep sweep-equal-steps characterize figures docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained hpo-compare casing-study sweep sweep-equal-steps characterize figures docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -52,8 +52,16 @@ pretrain-compare: setup data  ## NeoBERTa (with and without SOP) and the baselin
 	$(PM) nbs/experiments/pretrain_compare.ipynb results/pretrain/compare-cpu-small/pretrain_compare.ipynb \
 	  -y "{preset: cpu-small, budget_s: 600, runs: $(COMPARE_RUNS), run_dir: results/pretrain/compare-cpu-small}"
 
+# The four models the studies below fine-tune, retrained at the steps their 600 s runs recorded
+# (results/pretrain_compare_summary.csv), leaving out the three runs only the comparison needs.
+SWEEP_MODELS := {neoberta: {steps: 844}, bert-lr3e-4: {arch: bert, lr: 0.0003, steps: 629}, roberta-lr3e-4: {arch: roberta, lr: 0.0003, steps: 799}, modernbert: {arch: modernbert, steps: 505}}
+pretrained: setup data  ## only the four models the studies fine-tune (NeoBERTa, BERT and RoBERTa at lr 3e-4, ModernBERT), at the steps 'make pretrain-compare' recorded (about 40 min on a CPU with bf16 units)
+	mkdir -p results/pretrain/compare-cpu-small
+	$(PM) nbs/experiments/pretrain_compare.ipynb results/pretrain/compare-cpu-small/pretrained.ipynb \
+	  -y "{preset: cpu-small, runs: $(SWEEP_MODELS), run_dir: results/pretrain/compare-cpu-small}"
+
 PRETRAINED := results/pretrain/compare-cpu-small/neoberta/model
-needs-pretrained = test -f $(PRETRAINED)/config.json || { echo "needs the pretrained models: run 'make pretrain-compare' first"; exit 1; }
+needs-pretrained = test -f $(PRETRAINED)/config.json || { echo "needs the pretrained models: run 'make pretrained' (or 'make pretrain-compare') first"; exit 1; }
 
 hpo-compare: setup data  ## ASHA, BOHB, PBT and a learning-rate grid, 24 dev evaluations each, fine-tuning the pretrained NeoBERTa on 500 TREC questions: results/hpo/trec-500/
 	$(needs-pretrained)

@@ -20,8 +20,8 @@ from .data import CorpusConfig, load_corpus
 __all__ = ['SENTENCE_ENDS', 'REPLACEMENTS', 'SCHEDULES', 'PRETRAIN_PRESETS', 'tokenize_documents', 'document_pieces', 'pack_rows',
            'sentence_pairs', 'MaskSchedule', 'word_continuations', 'MLMCollator', 'PretrainConfig', 'lr_factor',
            'make_optimizer', 'training_rows', 'held_out_rows', 'batch_rows', 'evaluate_mlm', 'save_checkpoint',
-           'checkpoints', 'latest_checkpoint', 'NonFiniteLoss', 'pretrain', 'fit_to_budget', 'pretrain_config',
-           'pretrain_cli', 'run_curves', 'run_summary', 'loss_at', 'plot_curves']
+           'checkpoints', 'latest_checkpoint', 'NonFiniteLoss', 'pretrain', 'with_steps', 'fit_to_budget',
+           'pretrain_config', 'pretrain_cli', 'run_curves', 'run_summary', 'loss_at', 'plot_curves']
 
 # %% ../nbs/05_pretrain.ipynb #ad3aeeaa
 def tokenize_documents(tok:PreTrainedTokenizerFast, texts:Dataset|list, batch:int=1000) -> list[list[int]]:
@@ -406,6 +406,12 @@ def pretrain(cfg:PretrainConfig, run_dir:Path|str, progress:bool=False, keep:int
     return run
 
 # %% ../nbs/05_pretrain.ipynb #2e7fd652
+def with_steps(cfg:PretrainConfig, steps:int, evals:int=10) -> PretrainConfig:
+    "`cfg` training `steps` steps, with `evals` evaluations and checkpoints spread over them."
+    if steps < 1: raise ValueError(f"steps must be >= 1, got {steps!r}")
+    every = max(1, steps // evals)
+    return replace(cfg, steps=steps, eval_every=every, save_every=every)
+
 def fit_to_budget(cfg:PretrainConfig, seconds:float, run_dir:Path|str|None=None, evals:int=10, probe_steps:int=8) -> PretrainConfig:
     "`cfg` with the steps that fit in `seconds` of training on this machine (or the steps `run_dir` already records)."
     if seconds <= 0: raise ValueError(f"seconds must be positive, got {seconds!r}")
@@ -419,9 +425,7 @@ def fit_to_budget(cfg:PretrainConfig, seconds:float, run_dir:Path|str|None=None,
         t0 = time.perf_counter()
         _train_step(model, opt, sched, collator, rows, step, cfg, accelerator, None)
         times.append(time.perf_counter() - t0)
-    steps = max(1, int(seconds / float(np.median(times[2:]))))
-    every = max(1, steps // evals)
-    return replace(cfg, steps=steps, eval_every=every, save_every=every)
+    return with_steps(cfg, max(1, int(seconds / float(np.median(times[2:])))), evals)
 
 # %% ../nbs/05_pretrain.ipynb #4d73bf1c
 def pretrain_config(preset:str='cpu-smoke', tokenizer:str|None=None, **overrides) -> PretrainConfig:
