@@ -76,11 +76,13 @@ casing-study: setup data  ## the casing study on the pretrained NeoBERTa (WNUT-1
 	$(PM) nbs/experiments/casing.ipynb results/casing/cpu-small/casing.ipynb -y "$(CASING_STUDY)"
 	for t in scores hyperparameters batch_sizes; do cp results/casing/cpu-small/$$t.csv results/casing_cpu_small_$$t.csv; done
 
-# a sweep of nbs/sweeps on the pretrained models into results/sweeps/<name>/, its table copied to results/sweep_<name>_cpu_small.csv
+# a sweep of nbs/sweeps on the pretrained models into results/sweeps/<name>/, its table copied to results/sweep_<name>_cpu_small.csv;
+# the points that table already holds as finished are carried, not rerun, so a sweep goes on where its committed table ends
+sweep-table = results/sweep_$(subst -,_,$(1))_cpu_small.csv
 define run-sweep
 $(needs-pretrained)
-$(BIN)/neoberta-sweep nbs/sweeps/$(1).yaml
-cp results/sweeps/$(1)/results.csv results/sweep_$(subst -,_,$(1))_cpu_small.csv
+$(BIN)/neoberta-sweep nbs/sweeps/$(1).yaml $(if $(wildcard $(sweep-table)),--done $(sweep-table))
+cp results/sweeps/$(1)/results.csv $(sweep-table)
 endef
 
 sweep: setup data  ## the default learning-curve sweep on the pretrained models (nbs/sweeps/default.yaml, 420 runs; resumable): results/sweeps/default/, its table copied to results/sweep_default_cpu_small.csv

@@ -21,15 +21,16 @@ from .finetune import load_any_task
 
 # %% auto #0
 __all__ = ['Sweep', 'load_sweep', 'template_path', 'check_parameters', 'sweep_points', 'point_id', 'run_point', 'pending_points',
-           'run_sweep', 'sweep_cli', 'collect']
+           'carried_rows', 'run_sweep', 'sweep_cli', 'collect']
 
 # %% ../nbs/08_sweep.ipynb #92958cd2
 @dataclass(frozen=True)
 class Sweep:
-    "A template run once per point of `grid` (every combination of its values), with `fixed` parameters."
+    "A template run once per point of `grid` (every combination of its values, `paired` groups zipped), with `fixed` parameters."
     template:str = 'finetune'       # a template of nbs/experiments by name, or a notebook path
     grid:dict = field(default_factory=dict)   # parameter -> list of values; `n` may be {from, to, k} (log-spaced sizes)
     fixed:dict = field(default_factory=dict)  # parameter -> value, the same for every point
+    paired:list = field(default_factory=list) # groups of grid parameters whose values go together, position by position
     cpus_per_point:int = 1          # Ray CPUs per point
     address:str|None = None         # a Ray cluster's address; None: local Ray
 
@@ -37,6 +38,11 @@ class Sweep:
         if not isinstance(self.grid, dict) or not all(isinstance(v, (list, dict)) for v in self.grid.values()):
             raise ValueError(f"grid must map each parameter to a list of values, got {self.grid!r}")
         if both := sorted(set(self.grid) & set(self.fixed)): raise ValueError(f"parameters both in grid and fixed: {both}")
+        if not isinstance(self.paired, list) or any(not isinstance(g, list) or len(g) < 2 for g in self.paired):
+            raise ValueError(f"paired must be a list of groups of 2 or more grid parameters, got {self.paired!r}")
+        grouped = [name for group in self.paired for name in group]
+        if outside := sorted(set(grouped) - set(self.grid)): raise ValueError(f"paired parameters not in grid: {outside}")
+        if len(set(grouped)) < len(grouped): raise ValueError(f"a parameter is in more than one paired group: {self.paired!r}")
         if self.cpus_per_point < 1: raise ValueError(f"cpus_per_point must be >= 1, got {self.cpus_per_point}")
 
 def load_sweep(path:Path|str) -> Sweep:
@@ -74,12 +80,25 @@ def _train_size(task:str, cache:dict) -> int:
     if task not in cache: cache[task] = len(load_any_task(task).splits['train'])
     return cache[task]
 
+def _axes(sweep:Sweep) -> list[tuple[tuple, list]]:
+    "The grid's axes in its order, each (parameter names, their values): a parameter alone, or a paired group zipped at its first member."
+    group_of = {name: tuple(group) for group in sweep.paired for name in group}
+    axes = {}
+    for name in sweep.grid:
+        names = group_of.get(name, (name,))
+        if names in axes: continue
+        values = [_values(k, sweep.grid[k]) for k in names]
+        if len({len(v) for v in values}) > 1: raise ValueError(f"paired {list(names)} need as many values each, got {[len(v) for v in values]}")
+        axes[names] = list(zip(*values))
+    return list(axes.items())
+
 def sweep_points(sweep:Sweep) -> list[dict]:
     "Every point's parameters, in grid order; sizes beyond a task's training split are left out of that task's curve."
-    names = list(sweep.grid)
+    axes = _axes(sweep)
     points, sizes = [], {}
-    for combo in itertools.product(*(_values(k, sweep.grid[k]) for k in names)):
-        p = dict(sweep.fixed, **dict(zip(names, combo)))
+    for combo in itertools.product(*(values for _, values in axes)):
+        p = dict(sweep.fixed)
+        for (names, _), values in zip(axes, combo): p.update(zip(names, values))
         if 'task' in p and isinstance(p.get('n'), int) and p['n'] > _train_size(p['task'], sizes): continue
         points.append(p)
     return points
@@ -106,23 +125,32 @@ def run_point(template:Path, params:dict, folder:Path) -> dict:
         status, error = 'failed', f"{type(e).__name__}: {e}"[-4000:]
     return _record(folder, params, status, error, started, time.perf_counter() - t0)
 
-def pending_points(points:list[dict], sweep_dir:Path, retry_failed:bool=False) -> list[dict]:
-    "The points without a recorded outcome (and the failed ones when `retry_failed`)."
+def pending_points(points:list[dict], sweep_dir:Path, retry_failed:bool=False, carried:set=frozenset()) -> list[dict]:
+    "The points without a recorded outcome (and the failed ones when `retry_failed`), leaving out the `carried` point ids."
     def _todo(p):
         rec = sweep_dir/'points'/point_id(p)/'point.json'
         return not rec.exists() or (retry_failed and json.loads(rec.read_text())['status'] == 'failed')
-    return [p for p in points if _todo(p)]
+    return [p for p in points if point_id(p) not in carried and _todo(p)]
+
+def carried_rows(table:Path|str|None, points:list[dict]) -> pd.DataFrame:
+    "The rows of an earlier results table of this sweep (say, a committed copy) for those of `points` that finished there."
+    if table is None: return pd.DataFrame(columns=['point'])
+    if not Path(table).is_file(): raise FileNotFoundError(f"results table {str(table)!r} not found")
+    rows = pd.read_csv(table)
+    return rows[rows.status.eq('done') & rows.point.isin({point_id(p) for p in points})]
 
 # %% ../nbs/08_sweep.ipynb #4baab8f4
-def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, log=print) -> Path:
-    "Run the sweep's pending points into `sweep_dir` on Ray, then collect `results.csv`; returns the folder."
+def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Path|str|None=None, collect_only:bool=False, log=print) -> Path:
+    "Run the sweep's pending points into `sweep_dir` on Ray (none if `collect_only`), then collect `results.csv`; returns the folder."
     import ray
     sweep_dir = Path(sweep_dir).resolve()
     check_parameters(sweep)
     points = sweep_points(sweep)
     start_run(sweep_dir, dict(sweep=asdict(sweep), points=len(points)))
-    todo = pending_points(points, sweep_dir, retry_failed)
-    log(f"{len(points)} points, {len(points) - len(todo)} already recorded, {len(todo)} to run")
+    carried = carried_rows(done, points)
+    todo = [] if collect_only else pending_points(points, sweep_dir, retry_failed, set(carried.point))
+    log(f"{len(points)} points, {len(points) - len(todo)} already recorded" + (f" ({len(carried)} in {Path(done).name})" if done else '')
+        + f", {len(todo)} to run")
     if todo:
         if not ray.is_initialized(): ray.init(address=sweep.address, include_dashboard=False, log_to_driver=False, logging_level='ERROR')
         task, template = ray.remote(num_cpus=sweep.cpus_per_point)(run_point), template_path(sweep)
@@ -139,7 +167,8 @@ def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, log=prin
                 rec = _record(folder, params, 'failed', f"{type(e).__name__}: {e}"[-4000:], None, None)
             log(f"[{i + 1}/{len(todo)}] {rec['point']} {rec['status']} after {rec['wall_s']} s" + (f": {rec['error'][:200]}" if rec['error'] else ''))
     table = collect(sweep_dir)
-    write_csv(sweep_dir/'results.csv', table)
+    if len(table): carried = carried[~carried.point.isin(table.point)]
+    write_csv(sweep_dir/'results.csv', pd.concat([carried, table]).sort_values('point', ignore_index=True))
     return sweep_dir
 
 # %% ../nbs/08_sweep.ipynb #4e484179
@@ -147,12 +176,14 @@ def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, log=prin
 def sweep_cli(path:str,               # a sweep YAML file
               run_dir:str=None,       # the sweep's folder; default: results/sweeps/<file stem>[-<preset>]
               preset:str=None,        # replaces the sweep's fixed preset (gpu-base: the paper run)
-              retry_failed:bool=False # run the failed points again
+              retry_failed:bool=False, # run the failed points again
+              done:str=None,          # an earlier results table of this sweep (say, the committed copy): its finished points are kept, not rerun
+              collect_only:bool=False # run nothing: write the table of what is recorded (after stopping a sweep)
              ):
     "Run (or resume) a sweep, then write its results table."
     sweep = load_sweep(path)
     if preset: sweep = replace(sweep, fixed=dict(sweep.fixed, preset=preset))
-    run_sweep(sweep, run_dir or results_dir()/'sweeps'/(Path(path).stem + (f'-{preset}' if preset else '')), retry_failed)
+    run_sweep(sweep, run_dir or results_dir()/'sweeps'/(Path(path).stem + (f'-{preset}' if preset else '')), retry_failed, done, collect_only)
 
 # %% ../nbs/08_sweep.ipynb #f973b6c7
 def _run_columns(run:Path) -> dict:
