@@ -275,8 +275,10 @@ def _accuracy(logits:list, targets:list) -> float:
     keep = gold != -100
     return (pred[keep] == gold[keep]).float().mean().item()
 
-def serving_comparison(model, tok, task:Task, folder:Path|str, n:int=256, batch:int=32, rounds:int=5, threads:int=2) -> pd.DataFrame:
-    "Accuracy, agreement with PyTorch float32, speed and file size of PyTorch fp32/bf16 and ONNX fp32/int8 on `n` test examples."
+def serving_comparison(model, tok, task:Task, folder:Path|str, n:int=256, batch:int=32, rounds:int=5, threads:int=2,
+                       dtypes:tuple=DTYPES # PyTorch precisions timed (float32, the reference, always is)
+                      ) -> pd.DataFrame:
+    "Accuracy, agreement with PyTorch float32, speed and file size of PyTorch in `dtypes` and ONNX fp32/int8 on `n` test examples."
     import onnxruntime as ort
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     enc = encode_task(tok, task, task.splits['test'].select(range(min(n, len(task.splits['test'])))), model.config.max_position_embeddings)
@@ -290,8 +292,8 @@ def serving_comparison(model, tok, task:Task, folder:Path|str, n:int=256, batch:
     sessions = {p: ort.InferenceSession(str(p), opts, providers=['CPUExecutionProvider']) for p in (fp32, int8)}
     def torch_run(dtype):
         with torch.inference_mode(), autocast(dtype): return [model(**b).logits.float() for b in batches]
-    runners = {'pytorch float32': lambda: torch_run('float32'), 'pytorch bfloat16': lambda: torch_run('bfloat16'),
-               'onnx float32': lambda: _onnx_predict(sessions[fp32], batches), 'onnx int8': lambda: _onnx_predict(sessions[int8], batches)}
+    runners = {f'pytorch {d}': (lambda d=d: torch_run(d)) for d in DTYPES if d == 'float32' or d in dtypes}
+    runners |= {'onnx float32': lambda: _onnx_predict(sessions[fp32], batches), 'onnx int8': lambda: _onnx_predict(sessions[int8], batches)}
     outputs = {k: f() for k, f in runners.items()}
     times = interleaved_times(runners, rounds)
     sizes = {'onnx float32': fp32.stat().st_size, 'onnx int8': int8.stat().st_size}
