@@ -55,7 +55,7 @@ pretrain-compare: setup data  ## NeoBERTa (with and without SOP) and the baselin
 # The four models the studies below fine-tune, retrained at the steps their 600 s runs recorded
 # (results/pretrain_compare_summary.csv), leaving out the three runs only the comparison needs.
 SWEEP_MODELS := {neoberta: {steps: 844}, bert-lr3e-4: {arch: bert, lr: 0.0003, steps: 629}, roberta-lr3e-4: {arch: roberta, lr: 0.0003, steps: 799}, modernbert: {arch: modernbert, steps: 505}}
-pretrained: setup data  ## only the four models the studies fine-tune (NeoBERTa, BERT and RoBERTa at lr 3e-4, ModernBERT), at the steps 'make pretrain-compare' recorded (about 40 min on a CPU with bf16 units)
+pretrained: setup data  ## only the four models the studies fine-tune (NeoBERTa, BERT and RoBERTa at lr 3e-4, ModernBERT), at the steps 'make pretrain-compare' recorded (their 600 s runs trained 38 min in all on a CPU with bf16 units)
 	mkdir -p results/pretrain/compare-cpu-small
 	$(PM) nbs/experiments/pretrain_compare.ipynb results/pretrain/compare-cpu-small/pretrained.ipynb \
 	  -y "{preset: cpu-small, runs: $(SWEEP_MODELS), run_dir: results/pretrain/compare-cpu-small}"
