@@ -8,7 +8,7 @@ PM    := $(BIN)/papermill --no-progress-bar --log-level WARNING
 TORCH ?= torch==2.13.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained hpo-compare casing-study sweep sweep-equal-steps characterize figures docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained hpo-compare casing-study sweep sweep-equal-steps sweep-scratch characterize figures docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -90,6 +90,9 @@ sweep: setup data  ## the default learning-curve sweep on the pretrained models 
 
 sweep-equal-steps: setup data  ## fold 0 of the default sweep rerun at 512 and 1,024 examples with the same steps, 96 and 192 (80 runs, 1 h 40 min; resumable): results/sweeps/equal-steps/, its table copied to results/sweep_equal_steps_cpu_small.csv
 	$(call run-sweep,equal-steps)
+
+sweep-scratch: setup data  ## the pretrained NeoBERTa against fresh weights, at lr 1e-4 and 3e-4, on the five tasks at 1,024 examples (20 runs; resumable): results/sweeps/scratch/, its table copied to results/sweep_scratch_cpu_small.csv
+	$(call run-sweep,scratch)
 
 CHARACTERIZE := {results: results/sweep_default_cpu_small.csv, probe: $(PRETRAINED), coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], run_dir: results/characterize/default-cpu-small}
 CHARACTERIZE_TABLES := curves task_features model_features task_distances predictions scores regret labels collection bands
