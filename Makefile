@@ -91,7 +91,7 @@ sweep: setup data  ## the default learning-curve sweep on the pretrained models 
 sweep-equal-steps: setup data  ## fold 0 of the default sweep rerun at 512 and 1,024 examples with the same steps, 96 and 192 (80 runs, 1 h 40 min; resumable): results/sweeps/equal-steps/, its table copied to results/sweep_equal_steps_cpu_small.csv
 	$(call run-sweep,equal-steps)
 
-sweep-scratch: setup data  ## the pretrained NeoBERTa against fresh weights, at lr 1e-4 and 3e-4, on the five tasks at 1,024 examples (20 runs; resumable): results/sweeps/scratch/, its table copied to results/sweep_scratch_cpu_small.csv
+sweep-scratch: setup data  ## the pretrained NeoBERTa against fresh weights, at lr 1e-4 and 3e-4, on the five tasks at 1,024 examples (20 runs, 49 min on an AVX2-only CPU two at a time; resumable): results/sweeps/scratch/, its table copied to results/sweep_scratch_cpu_small.csv
 	$(call run-sweep,scratch)
 
 CHARACTERIZE := {results: results/sweep_default_cpu_small.csv, probe: $(PRETRAINED), coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], run_dir: results/characterize/default-cpu-small}
