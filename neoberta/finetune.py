@@ -17,7 +17,8 @@ from datasets import DatasetDict
 from transformers import EarlyStoppingCallback, PreTrainedTokenizerFast, PrinterCallback, Trainer, TrainingArguments
 
 from .baselines import ARCHS, build_model, is_checkpoint
-from .core import atomic_path, autocast, resolve_dtype, save_figure, set_seed, start_run, with_overrides, write_csv, write_json
+from .core import (atomic_path, autocast, config_hash, resolve_dtype, save_figure, set_seed, sha256_file, start_run,
+    with_overrides, write_csv, write_json)
 from .data import CASINGS, Task, fixed_sample, is_bio, load_task, task_from_file, train_subset, with_casing
 from .model import SIZES
 from .tokenizer import TokenizerConfig, encode_task, get_tokenizer, task_collator
@@ -25,7 +26,7 @@ from .tokenizer import TokenizerConfig, encode_task, get_tokenizer, task_collato
 # %% auto #0
 __all__ = ['FINETUNE_PRESETS', 'FinetuneConfig', 'finetune_config', 'load_any_task', 'run_task', 'head_for', 'run_tokenizer',
            'run_model', 'scores', 'per_class', 'confusion', 'AutocastTrainer', 'decode', 'steps_plan', 'make_trainer',
-           'scoring_trainer', 'predict', 'plot_confusion', 'run_inputs', 'finetune']
+           'scoring_trainer', 'predict', 'plot_confusion', 'run_inputs', 'weights_sha256', 'finetune']
 
 # %% ../nbs/06_finetune.ipynb #f86e2a46
 @dataclass(frozen=True)
@@ -231,6 +232,11 @@ def run_inputs(cfg:FinetuneConfig, task:Task|None=None) -> tuple:
     data = dict(train=encode_task(tok, task, task.splits['train'], cfg.max_length), dev=encode_task(tok, task, fixed_sample(task.splits['validation'], cfg.dev_examples), cfg.max_length))
     return task, tok, model, data
 
+def weights_sha256(model:str) -> str|None:
+    "A short hash of a checkpoint folder's weights (its .safetensors files), naming the exact weights a run started from; None for an architecture."
+    if not is_checkpoint(model): return None
+    return config_hash([sha256_file(f) for f in sorted(Path(model).glob('*.safetensors'))])
+
 def finetune(cfg:FinetuneConfig, run_dir:Path|str, task:Task|None=None, save_model:bool=True) -> Path:
     "Fine-tune the run of `cfg` into `run_dir` (`task` replaces the named task, e.g. a user's `Task`); returns the run folder."
     run = Path(run_dir)
@@ -238,7 +244,7 @@ def finetune(cfg:FinetuneConfig, run_dir:Path|str, task:Task|None=None, save_mod
     shutil.rmtree(run/'trainer', ignore_errors=True)
     task, tok, model, data = run_inputs(cfg, task)
     start_run(run, dict(config=asdict(cfg), task=task.name, kind=task.kind, metric=task.metric,
-                        labels=task.label_names, n_train=len(task.splits['train'])))
+                        labels=task.label_names, n_train=len(task.splits['train']), weights_sha256=weights_sha256(cfg.model)))
     trainer = make_trainer(cfg, model, tok, task, data, run/'trainer')
     t0 = time.perf_counter()
     trainer.train()

@@ -15,13 +15,14 @@ import papermill
 import yaml
 from fastcore.script import call_parse
 
+from .baselines import ARCHS, is_checkpoint
 from .core import config_hash, git_revision, project_root, results_dir, start_run, write_csv, write_json
 from .data import learning_curve_sizes
 from .finetune import load_any_task
 
 # %% auto #0
-__all__ = ['Sweep', 'load_sweep', 'template_path', 'check_parameters', 'sweep_points', 'point_id', 'run_point', 'pending_points',
-           'carried_rows', 'run_sweep', 'sweep_cli', 'collect']
+__all__ = ['Sweep', 'load_sweep', 'template_path', 'check_parameters', 'sweep_points', 'point_id', 'run_point',
+           'awaits_checkpoint', 'pending_points', 'carried_rows', 'run_sweep', 'sweep_cli', 'collect']
 
 # %% ../nbs/08_sweep.ipynb #92958cd2
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ def run_point(template:Path, params:dict, folder:Path) -> dict:
         status, error = 'failed', f"{type(e).__name__}: {e}"[-4000:]
     return _record(folder, params, status, error, started, time.perf_counter() - t0)
 
+def awaits_checkpoint(params:dict) -> bool:
+    "Does the point fine-tune a checkpoint folder (a `model` that is not an architecture) that does not exist yet?"
+    model = params.get('model')
+    return isinstance(model, str) and model not in ARCHS and not is_checkpoint(project_root()/model)
+
 def pending_points(points:list[dict], sweep_dir:Path, retry_failed:bool=False, carried:set=frozenset()) -> list[dict]:
     "The points without a recorded outcome (and the failed ones when `retry_failed`), leaving out the `carried` point ids."
     def _todo(p):
@@ -149,8 +155,10 @@ def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Pat
     start_run(sweep_dir, dict(sweep=asdict(sweep), points=len(points)))
     carried = carried_rows(done, points)
     todo = [] if collect_only else pending_points(points, sweep_dir, retry_failed, set(carried.point))
-    log(f"{len(points)} points, {len(points) - len(todo)} already recorded" + (f" ({len(carried)} in {Path(done).name})" if done else '')
-        + f", {len(todo)} to run")
+    held = [p for p in todo if awaits_checkpoint(p)]
+    todo = [p for p in todo if not awaits_checkpoint(p)]
+    log(f"{len(points)} points, {len(points) - len(todo) - len(held)} already recorded" + (f" ({len(carried)} in {Path(done).name})" if done else '')
+        + f", {len(todo)} to run" + (f", {len(held)} waiting for checkpoints not there yet: {sorted({p['model'] for p in held})}" if held else ''))
     if todo:
         if not ray.is_initialized(): ray.init(address=sweep.address, include_dashboard=False, log_to_driver=False, logging_level='ERROR')
         task, template = ray.remote(num_cpus=sweep.cpus_per_point)(run_point), template_path(sweep)
@@ -191,7 +199,10 @@ def _run_columns(run:Path) -> dict:
     m = json.loads((run/'metrics.json').read_text())
     return dict(metric=m['metric'], n_train=m['n_train'], **{f'{s}_{k}': v for s in ('dev', 'test') for k, v in m[s].items()},
                 steps=m['steps'], best_step=m['best_step'], train_seconds=round(m['train_seconds'], 2),
-                seed=json.loads((run/'params.json').read_text())['config'].get('seed'))
+                **_provenance(json.loads((run/'params.json').read_text())))
+
+def _provenance(params:dict) -> dict:
+    return dict(seed=params['config'].get('seed'), dtype=params['config'].get('dtype'), weights_sha256=params.get('weights_sha256'))
 
 def collect(sweep_dir:Path|str) -> pd.DataFrame:
     "One row per recorded point of the sweep in `sweep_dir`: parameters, status, metrics and provenance."
