@@ -18,11 +18,11 @@ from fastcore.script import call_parse
 from .baselines import ARCHS, is_checkpoint
 from .core import config_hash, git_revision, project_root, results_dir, start_run, write_csv, write_json
 from .data import learning_curve_sizes
-from .finetune import load_any_task
+from .finetune import load_any_task, weights_sha256
 
 # %% auto #0
 __all__ = ['Sweep', 'load_sweep', 'template_path', 'check_parameters', 'sweep_points', 'point_id', 'run_point',
-           'awaits_checkpoint', 'pending_points', 'carried_rows', 'run_sweep', 'sweep_cli', 'collect']
+           'awaits_checkpoint', 'check_weights', 'pending_points', 'carried_rows', 'run_sweep', 'sweep_cli', 'collect']
 
 # %% ../nbs/08_sweep.ipynb #92958cd2
 @dataclass(frozen=True)
@@ -131,6 +131,16 @@ def awaits_checkpoint(params:dict) -> bool:
     model = params.get('model')
     return isinstance(model, str) and model not in ARCHS and not is_checkpoint(project_root()/model)
 
+def check_weights(rows:pd.DataFrame):
+    "Fail if recorded runs on a checkpoint folder started from other weights than the folder holds now."
+    if not {'model', 'weights_sha256'} <= set(rows): return
+    for model, recorded in rows.dropna(subset=['weights_sha256']).groupby('model').weights_sha256:
+        if not is_checkpoint(project_root()/model): continue
+        now = weights_sha256(str(project_root()/model))
+        if other := sorted(set(recorded) - {now}):
+            raise ValueError(f"{model} holds weights {now}, but {recorded.isin(other).sum()} recorded runs started from {other}: "
+                             "restore those weights, or run the sweep into a new folder without their table")
+
 def pending_points(points:list[dict], sweep_dir:Path, retry_failed:bool=False, carried:set=frozenset()) -> list[dict]:
     "The points without a recorded outcome (and the failed ones when `retry_failed`), leaving out the `carried` point ids."
     def _todo(p):
@@ -160,6 +170,7 @@ def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Pat
     log(f"{len(points)} points, {len(points) - len(todo) - len(held)} already recorded" + (f" ({len(carried)} in {Path(done).name})" if done else '')
         + f", {len(todo)} to run" + (f", {len(held)} waiting for checkpoints not there yet: {sorted({p['model'] for p in held})}" if held else ''))
     if todo:
+        check_weights(pd.concat([carried, collect(sweep_dir)]))
         if not ray.is_initialized(): ray.init(address=sweep.address, include_dashboard=False, log_to_driver=False, logging_level='ERROR')
         task, template = ray.remote(num_cpus=sweep.cpus_per_point)(run_point), template_path(sweep)
         folders = {}  # Ray task -> (its parameters, its folder)
