@@ -164,10 +164,10 @@ def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Pat
     points = sweep_points(sweep)
     start_run(sweep_dir, dict(sweep=asdict(sweep), points=len(points)))
     carried = carried_rows(done, points)
-    todo = [] if collect_only else pending_points(points, sweep_dir, retry_failed, set(carried.point))
-    held = [p for p in todo if awaits_checkpoint(p)]
-    todo = [p for p in todo if not awaits_checkpoint(p)]
-    log(f"{len(points)} points, {len(points) - len(todo) - len(held)} already recorded" + (f" ({len(carried)} in {Path(done).name})" if done else '')
+    pending = pending_points(points, sweep_dir, retry_failed, set(carried.point))
+    held = [p for p in pending if awaits_checkpoint(p)]
+    todo = [] if collect_only else [p for p in pending if not awaits_checkpoint(p)]
+    log(f"{len(points)} points, {len(points) - len(pending)} already recorded" + (f" ({len(carried)} in {Path(done).name})" if done else '')
         + f", {len(todo)} to run" + (f", {len(held)} waiting for checkpoints not there yet: {sorted({p['model'] for p in held})}" if held else ''))
     if todo:
         check_weights(pd.concat([carried, collect(sweep_dir)]))
