@@ -207,13 +207,10 @@ def sweep_cli(path:str,               # a sweep YAML file
 # %% ../nbs/08_sweep.ipynb #f973b6c7
 def _run_columns(run:Path) -> dict:
     if not (run/'metrics.json').exists(): return {}
-    m = json.loads((run/'metrics.json').read_text())
+    m, params = (json.loads((run/f).read_text()) for f in ('metrics.json', 'params.json'))
     return dict(metric=m['metric'], n_train=m['n_train'], **{f'{s}_{k}': v for s in ('dev', 'test') for k, v in m[s].items()},
                 steps=m['steps'], best_step=m['best_step'], train_seconds=round(m['train_seconds'], 2),
-                **_provenance(json.loads((run/'params.json').read_text())))
-
-def _provenance(params:dict) -> dict:
-    return dict(seed=params['config'].get('seed'), dtype=params['config'].get('dtype'), weights_sha256=params.get('weights_sha256'))
+                seed=params['config'].get('seed'), dtype=params['config'].get('dtype'), weights_sha256=params.get('weights_sha256'))
 
 def collect(sweep_dir:Path|str) -> pd.DataFrame:
     "One row per recorded point of the sweep in `sweep_dir`: parameters, status, metrics and provenance."
