@@ -22,7 +22,7 @@ from scipy import optimize, stats
 from scipy.spatial.distance import cdist
 from transformers import PreTrainedTokenizerFast
 
-from .baselines import build_model
+from .baselines import ARCHS, build_model
 from .core import start_run, write_csv
 from .data import fixed_sample, load_corpus
 from .finetune import head_for, load_any_task
@@ -283,7 +283,10 @@ def model_features(model:str|Path) -> dict:
     return dict(model=str(model), params_m=params / 1e6, pretrain_loss=float(pd.read_csv(evals).eval_loss.iloc[-1]) if evals.exists() else np.nan)
 
 # %% ../nbs/09_characterize.ipynb #e19c55d3
-def _short(model:str) -> str: return Path(model).parent.name if Path(model).name == 'model' else str(model)
+def _short(model:str) -> str:
+    "A checkpoint folder `.../<name>/model` as `<name>`, an architecture as `<arch> (fresh)`: a sweep may hold both `neoberta` and `.../neoberta/model`."
+    if model in ARCHS: return f'{model} (fresh)'
+    return Path(model).parent.name if Path(model).name == 'model' else str(model)
 
 def curve_table(results:pd.DataFrame, whole:bool=True) -> pd.DataFrame:
     """The finished runs of a sweep's results table as curves: model (short name), task, metric, fold, seed, n and the test score
