@@ -290,16 +290,16 @@ def _short(model:str) -> str:
 
 def curve_table(results:pd.DataFrame, whole:bool=True) -> pd.DataFrame:
     """The finished runs of a sweep's results table as curves: model (short name), task, metric, fold, seed, n and the test score
-    of the task's metric. `whole`: only the folds (and seeds) with every size their task and model were swept at, so that a
-    sweep stopped part-way through a fold does not weigh some sizes more than others."""
+    of the task's metric. `whole`: only the folds (and seeds) with every size their task was swept at, so that a sweep stopped
+    part-way through a fold (or through a model's first fold) gives no short curves and does not weigh some sizes more than others."""
     done = results[results.status == 'done'].copy()
     score = done.apply(lambda r: r[f"test_{r['metric']}"], axis=1)
     curves = pd.DataFrame(dict(model=done.model.map(_short), task=done.task, metric=done.metric, fold=done.fold, seed=done.seed,
                                n=done.n_train.astype(int), score=score.astype(float))).reset_index(drop=True)
     if not whole: return curves
-    swept = results.groupby([results.task, results.model.map(_short)])['n' if 'n' in results else 'n_train'].nunique().rename('swept')
+    swept = results.groupby('task')['n' if 'n' in results else 'n_train'].nunique().rename('swept')
     sizes = curves.groupby(['task', 'model', 'fold', 'seed']).n.transform('nunique')
-    return curves[sizes == curves.join(swept, on=['task', 'model']).swept].reset_index(drop=True)
+    return curves[sizes == curves.join(swept, on='task').swept].reset_index(drop=True)
 
 def predict_scores(curves:pd.DataFrame, n, coverage:float=0.8) -> pd.DataFrame:
     "(a) For each model (and task) in `curves` (columns n, score, and optionally model, task): median and range at each size in `n`."
