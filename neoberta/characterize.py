@@ -25,7 +25,7 @@ from transformers import PreTrainedTokenizerFast
 from .baselines import ARCHS, build_model
 from .core import start_run, write_csv
 from .data import fixed_sample, load_corpus
-from .finetune import head_for, load_any_task
+from .finetune import finetune_config, head_for, load_any_task
 from .tokenizer import encode_task, task_collator
 
 # %% auto #0
@@ -34,8 +34,8 @@ __all__ = ['CURVE_FORMS', 'DRIFT_PRIOR', 'PRIOR_WEIGHT', 'POOLED_FORMULA', 'MIN_
            'label_distribution', 'unigram_divergence', 'dsir_features', 'task2vec', 'corpus_sample', 'task_features',
            'task_feature_table', 'task_distances', 'model_features', 'curve_table', 'predict_scores', 'labels_needed',
            'rank_models', 'extrapolation_examples', 'PooledPredictor', 'fit_pooled', 'evaluate_predictions',
-           'prediction_scores', 'selection_regret', 'collection_backtest', 'feature_tables', 'evaluation_tables',
-           'labels_table', 'band_table', 'characterize_sweep']
+           'prediction_scores', 'selection_regret', 'collection_backtest', 'feature_tables', 'formula_features',
+           'formulas_with_features', 'evaluation_tables', 'labels_table', 'band_table', 'characterize_sweep']
 
 # %% ../nbs/09_characterize.ipynb #77bee525
 def _pow3(n, a, b, c): return a - b * n ** -c
@@ -275,8 +275,13 @@ def task_distances(embeddings:pd.DataFrame) -> pd.DataFrame:
     "Cosine distances between Task2Vec embeddings (rows: tasks)."
     return pd.DataFrame(cdist(embeddings.values, embeddings.values, 'cosine'), embeddings.index, embeddings.index)
 
-def model_features(model:str|Path) -> dict:
-    "A pretrained checkpoint's features: parameters (millions) and, when its pretraining run folder is next to it, the final MLM eval loss."
+def model_features(model:str|Path, size:str='s', vocab_size:int=8192) -> dict:
+    """A model's features: parameters (millions) and the MLM loss it starts fine-tuning from. A pretrained checkpoint: its
+    pretraining run's final held-out loss, when the run folder is next to it. An architecture of `ARCHS` (fresh weights at `size`
+    with a `vocab_size` vocabulary): ln(vocab_size), the loss of the uniform prediction that fresh weights start near."""
+    if str(model) in ARCHS:
+        params = sum(p.numel() for p in build_model(str(model), size, vocab_size=vocab_size).parameters())
+        return dict(model=str(model), params_m=params / 1e6, pretrain_loss=math.log(vocab_size))
     model = Path(model)
     with safe_open(model/'model.safetensors', 'np') as f: params = sum(int(np.prod(f.get_slice(k).get_shape())) for k in f.keys())
     evals = model.parent/'eval.csv'
@@ -487,13 +492,37 @@ def collection_backtest(curves:pd.DataFrame, start:float=0.25, p:float=0.8, grow
 
 # %% ../nbs/09_characterize.ipynb #1505b3c9
 COVERAGES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
-FEATURE_FORMULAS = {'pooled': POOLED_FORMULA, 'pooled+task': POOLED_FORMULA + ' + label_entropy + unigram_js'}
+FEATURE_FORMULAS = {'pooled': POOLED_FORMULA,
+                    'pooled+task': POOLED_FORMULA + ' + label_entropy + unigram_js',
+                    'pooled+model': POOLED_FORMULA + ' + pretrain_loss'}
 
 def feature_tables(results:pd.DataFrame, probe:str, **kwargs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    "Task features, Task2Vec embeddings (measured with `probe`) and model features (checkpoint folders only) of a sweep's tasks and models."
+    """Task features, Task2Vec embeddings (measured with `probe`) and model features of a sweep's tasks and models: the checkpoint
+    folders that are there, and fresh architectures at their fine-tuning preset's size and vocabulary."""
     tasks, embeddings = task_feature_table(sorted(results.task.unique()), probe, **kwargs)
-    models = pd.DataFrame([model_features(m) | dict(model=_short(m)) for m in sorted(results.model.unique()) if (Path(m)/'model.safetensors').exists()])
+    models = pd.DataFrame([_model_feature_row(m, g) | dict(model=_short(m)) for m, g in results.groupby('model')
+                           if m in ARCHS or (Path(m)/'model.safetensors').exists()])
     return tasks, embeddings, models
+
+def _model_feature_row(model:str, runs:pd.DataFrame) -> dict:
+    "`model_features` of a sweep's model; a fresh architecture is built as its runs' fine-tuning preset builds it."
+    if model not in ARCHS: return model_features(model)
+    cfg = finetune_config(runs.preset.iloc[0] if 'preset' in runs else 'cpu-smoke')
+    return model_features(model, cfg.size, cfg.tokenizer.vocab_size)
+
+def formula_features(formula:str) -> list[str]:
+    "The variables on the right of a formula of plain names joined by `+`."
+    return [t.strip() for t in formula.split('~', 1)[1].split('+')]
+
+def formulas_with_features(formulas:dict, examples:pd.DataFrame, strict:bool=True) -> dict:
+    "The formulas whose features every example has; a formula missing some is an error (`strict`) or left out with a warning."
+    kept = {}
+    for name, formula in formulas.items():
+        missing = [f for f in formula_features(formula) if f not in examples or examples[f].isna().any()]
+        if not missing: kept[name] = formula
+        elif strict: raise ValueError(f"formula {name!r} needs {missing}, which the examples lack (for some models or tasks)")
+        else: warnings.warn(f"formula {name!r} left out: the examples lack {missing} for some models or tasks")
+    return kept
 
 def evaluation_tables(curves:pd.DataFrame, examples:pd.DataFrame, formulas:dict, coverages=COVERAGES, horizons=HORIZONS) -> pd.DataFrame:
     "`evaluate_predictions` at each nominal coverage, for each pooled formula (named as its method); the baselines once."
@@ -526,7 +555,7 @@ def characterize_sweep(results:Path|str, run_dir:Path|str, probe:str|None=None, 
     """The characterization of a sweep's results table, as CSV tables in `run_dir`: curves, task and model features (with a probe),
     extrapolation examples, every method's predictions at every coverage and horizon, their scores, the selection regret (at
     80% when it is among `coverages`), labels needed, the collection-round backtest, and learning-curve bands."""
-    formulas = formulas or ({'pooled': POOLED_FORMULA} if probe is None else FEATURE_FORMULAS)
+    defaults, formulas = formulas is None, formulas or ({'pooled': POOLED_FORMULA} if probe is None else FEATURE_FORMULAS)
     run = start_run(run_dir, dict(results=str(results), probe=probe, formulas=formulas, coverages=list(coverages), horizons=list(horizons)))
     results = pd.read_csv(results)
     curves = curve_table(results)
@@ -537,6 +566,7 @@ def characterize_sweep(results:Path|str, run_dir:Path|str, probe:str|None=None, 
         tables['task_distances'] = task_distances(embeddings).rename_axis('task').reset_index()
         examples = examples.merge(tables['task_features'], on='task', how='left')
         if len(tables['model_features']): examples = examples.merge(tables['model_features'], on='model', how='left')
+    formulas = formulas_with_features(formulas, examples, strict=not defaults)
     predictions = evaluation_tables(curves, examples, formulas, coverages, horizons)
     nominal = .8 if .8 in coverages else coverages[0]
     scores = pd.concat([prediction_scores(g).assign(nominal=c) for c, g in predictions.groupby('nominal')])
