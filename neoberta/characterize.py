@@ -34,8 +34,8 @@ __all__ = ['CURVE_FORMS', 'DRIFT_PRIOR', 'PRIOR_WEIGHT', 'POOLED_FORMULA', 'MIN_
            'label_distribution', 'unigram_divergence', 'dsir_features', 'task2vec', 'corpus_sample', 'task_features',
            'task_feature_table', 'task_distances', 'model_features', 'curve_table', 'predict_scores', 'labels_needed',
            'rank_models', 'extrapolation_examples', 'PooledPredictor', 'fit_pooled', 'evaluate_predictions',
-           'prediction_scores', 'selection_regret', 'collection_backtest', 'feature_tables', 'formula_features',
-           'formulas_with_features', 'evaluation_tables', 'labels_table', 'band_table', 'characterize_sweep']
+           'prediction_scores', 'selection_regret', 'collection_backtest', 'feature_tables', 'formulas_with_features',
+           'evaluation_tables', 'labels_table', 'band_table', 'characterize_sweep']
 
 # %% ../nbs/09_characterize.ipynb #77bee525
 def _pow3(n, a, b, c): return a - b * n ** -c
@@ -507,10 +507,10 @@ def feature_tables(results:pd.DataFrame, probe:str, **kwargs) -> tuple[pd.DataFr
 def _model_feature_row(model:str, runs:pd.DataFrame) -> dict:
     "`model_features` of a sweep's model; a fresh architecture is built as its runs' fine-tuning preset builds it."
     if model not in ARCHS: return model_features(model)
-    cfg = finetune_config(runs.preset.iloc[0] if 'preset' in runs else 'cpu-smoke')
+    cfg = finetune_config(runs.preset.iloc[0]) if 'preset' in runs else finetune_config()
     return model_features(model, cfg.size, cfg.tokenizer.vocab_size)
 
-def formula_features(formula:str) -> list[str]:
+def _formula_variables(formula:str) -> list[str]:
     "The variables on the right of a formula of plain names joined by `+`."
     return [t.strip() for t in formula.split('~', 1)[1].split('+')]
 
@@ -518,7 +518,7 @@ def formulas_with_features(formulas:dict, examples:pd.DataFrame, strict:bool=Tru
     "The formulas whose features every example has; a formula missing some is an error (`strict`) or left out with a warning."
     kept = {}
     for name, formula in formulas.items():
-        missing = [f for f in formula_features(formula) if f not in examples or examples[f].isna().any()]
+        missing = [f for f in _formula_variables(formula) if f not in examples or examples[f].isna().any()]
         if not missing: kept[name] = formula
         elif strict: raise ValueError(f"formula {name!r} needs {missing}, which the examples lack (for some models or tasks)")
         else: warnings.warn(f"formula {name!r} left out: the examples lack {missing} for some models or tasks")
@@ -555,7 +555,8 @@ def characterize_sweep(results:Path|str, run_dir:Path|str, probe:str|None=None, 
     """The characterization of a sweep's results table, as CSV tables in `run_dir`: curves, task and model features (with a probe),
     extrapolation examples, every method's predictions at every coverage and horizon, their scores, the selection regret (at
     80% when it is among `coverages`), labels needed, the collection-round backtest, and learning-curve bands."""
-    defaults, formulas = formulas is None, formulas or ({'pooled': POOLED_FORMULA} if probe is None else FEATURE_FORMULAS)
+    strict = formulas is not None
+    formulas = formulas or ({'pooled': POOLED_FORMULA} if probe is None else FEATURE_FORMULAS)
     run = start_run(run_dir, dict(results=str(results), probe=probe, formulas=formulas, coverages=list(coverages), horizons=list(horizons)))
     results = pd.read_csv(results)
     curves = curve_table(results)
@@ -566,7 +567,7 @@ def characterize_sweep(results:Path|str, run_dir:Path|str, probe:str|None=None, 
         tables['task_distances'] = task_distances(embeddings).rename_axis('task').reset_index()
         examples = examples.merge(tables['task_features'], on='task', how='left')
         if len(tables['model_features']): examples = examples.merge(tables['model_features'], on='model', how='left')
-    formulas = formulas_with_features(formulas, examples, strict=not defaults)
+    formulas = formulas_with_features(formulas, examples, strict)
     predictions = evaluation_tables(curves, examples, formulas, coverages, horizons)
     nominal = .8 if .8 in coverages else coverages[0]
     scores = pd.concat([prediction_scores(g).assign(nominal=c) for c, g in predictions.groupby('nominal')])
