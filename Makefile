@@ -94,7 +94,7 @@ sweep-equal-steps: setup data  ## fold 0 of the default sweep rerun at 512 and 1
 sweep-scratch: setup data  ## the pretrained NeoBERTa against fresh weights, at lr 1e-4 and 3e-4, on the five tasks at 1,024 examples (20 runs, 49 min on an AVX2-only CPU two at a time; resumable): results/sweeps/scratch/, its table copied to results/sweep_scratch_cpu_small.csv
 	$(call run-sweep,scratch)
 
-sweep-curves: setup data  ## the learning-curve sweep rerun: 96 steps at every size, lr 3e-4, float32, fold and seed paired, fresh NeoBERTa weights as a fifth model (nbs/sweeps/curves.yaml, 525 runs, model by model: points on checkpoints not there yet wait; one model's fold took 65 min on an AVX2-only CPU two at a time; resumable): results/sweeps/curves/, its table copied to results/sweep_curves_cpu_small.csv
+sweep-curves: setup data  ## the learning-curve sweep rerun: 96 steps at every size, lr 3e-4, float32, fold and seed paired, fresh NeoBERTa weights as a fifth model (nbs/sweeps/curves.yaml, 525 runs, replicate by replicate: points on checkpoints not there yet wait; one model's fold took 65 min on an AVX2-only CPU two at a time; resumable): results/sweeps/curves/, its table copied to results/sweep_curves_cpu_small.csv
 	$(call run-sweep,curves)
 
 CHARACTERIZE := {results: results/sweep_default_cpu_small.csv, probe: $(PRETRAINED), coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], run_dir: results/characterize/default-cpu-small}
