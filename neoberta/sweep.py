@@ -156,6 +156,15 @@ def carried_rows(table:Path|str|None, points:list[dict]) -> pd.DataFrame:
     return rows[rows.status.eq('done') & rows.point.isin({point_id(p) for p in points})]
 
 # %% ../nbs/08_sweep.ipynb #4baab8f4
+def _waiting(held:list[dict], recorded:pd.DataFrame) -> str:
+    "The checkpoints `held` points wait for, with the weights their recorded runs started from, which a retrained checkpoint must match."
+    models = sorted({p['model'] for p in held})
+    said = f", {len(held)} waiting for checkpoints not there yet: {models}"
+    if 'weights_sha256' not in recorded: return said
+    weights = recorded[recorded.model.isin(models)].dropna(subset=['weights_sha256']).groupby('model').weights_sha256.unique()
+    need = {m: sorted(w) for m, w in weights.items()}
+    return said + (f" (retrained, each must give the weights its recorded runs started from: {need})" if need else '')
+
 def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Path|str|None=None, collect_only:bool=False, log=print) -> Path:
     "Run the sweep's pending points into `sweep_dir` on Ray (none if `collect_only`), then collect `results.csv`; returns the folder."
     import ray
@@ -167,10 +176,11 @@ def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Pat
     pending = pending_points(points, sweep_dir, retry_failed, set(carried.point))
     held = [p for p in pending if awaits_checkpoint(p)]
     todo = [] if collect_only else [p for p in pending if not awaits_checkpoint(p)]
+    recorded = pd.concat([carried, collect(sweep_dir)])
     log(f"{len(points)} points, {len(points) - len(pending)} already recorded" + (f" ({len(carried)} in {Path(done).name})" if done else '')
-        + f", {len(todo)} to run" + (f", {len(held)} waiting for checkpoints not there yet: {sorted({p['model'] for p in held})}" if held else ''))
+        + f", {len(todo)} to run" + (_waiting(held, recorded) if held else ''))
     if todo:
-        check_weights(pd.concat([carried, collect(sweep_dir)]))
+        check_weights(recorded)
         if not ray.is_initialized(): ray.init(address=sweep.address, include_dashboard=False, log_to_driver=False, logging_level='ERROR')
         task, template = ray.remote(num_cpus=sweep.cpus_per_point)(run_point), template_path(sweep)
         folders = {}  # Ray task -> (its parameters, its folder)
