@@ -6,7 +6,7 @@ Docs: https://neoberta.github.io/neoberta/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #fed72bf5
 from __future__ import annotations
-import dataclasses, hashlib, importlib.metadata, json, os, platform, random, shutil, subprocess, sys, tempfile
+import dataclasses, fcntl, hashlib, importlib.metadata, json, os, platform, random, shutil, subprocess, sys, tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,8 +14,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['DTYPES', 'TRACKED_PACKAGES', 'project_root', 'data_dir', 'results_dir', 'set_seed', 'default_device', 'fast_dtype',
-           'resolve_dtype', 'autocast', 'atomic_path', 'write_text', 'write_json', 'write_csv', 'save_figure',
-           'sha256_file', 'config_hash', 'package_versions', 'git_revision', 'env_record', 'start_run',
+           'resolve_dtype', 'autocast', 'atomic_path', 'exclusive', 'write_text', 'write_json', 'write_csv',
+           'save_figure', 'sha256_file', 'config_hash', 'package_versions', 'git_revision', 'env_record', 'start_run',
            'with_overrides']
 
 # %% ../nbs/00_core.ipynb #2c84a1ba
@@ -92,6 +92,15 @@ def atomic_path(path:Path|str # final file or folder name
     finally: _rmtree(tmp.parent)
 
 def _rmtree(p:Path): shutil.rmtree(p, ignore_errors=True)
+
+@contextmanager
+def exclusive(path:Path|str # the file or folder built while the lock is held
+             ):
+    "Hold an exclusive lock on `path` across processes (a file of its name in a hidden `.locks` folder beside it), so that a cache several processes need is built by one while the others wait."
+    locks = Path(path).parent/'.locks'; locks.mkdir(parents=True, exist_ok=True)
+    with open(locks/Path(path).name, 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 # %% ../nbs/00_core.ipynb #7b30aa63
 def write_text(path:Path|str, text:str) -> Path:

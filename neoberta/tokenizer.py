@@ -13,7 +13,7 @@ import pandas as pd
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import AutoTokenizer, DataCollatorForTokenClassification, DataCollatorWithPadding, PreTrainedTokenizerFast
 
-from .core import atomic_path, config_hash, data_dir
+from .core import atomic_path, config_hash, data_dir, exclusive
 from .data import CorpusConfig, Task, load_corpus
 
 # %% auto #0
@@ -85,10 +85,11 @@ def train_tokenizer(cfg:TokenizerConfig, texts) -> PreTrainedTokenizerFast:
 
 # %% ../nbs/02_tokenizer.ipynb #241830e9
 def get_tokenizer(cfg:TokenizerConfig=TokenizerConfig()) -> PreTrainedTokenizerFast:
-    "The tokenizer of `cfg`, trained on its corpus once and then loaded from `data/tokenizers/`."
-    if not (cfg.folder/'tokenizer.json').exists():
-        tok = train_tokenizer(cfg, load_corpus(cfg.corpus)['train']['text'])
-        with atomic_path(cfg.folder) as tmp: tok.save_pretrained(tmp)
+    "The tokenizer of `cfg`, trained on its corpus once (one process at a time: the others wait for it) and then loaded from `data/tokenizers/`."
+    with exclusive(cfg.folder):
+        if not (cfg.folder/'tokenizer.json').exists():
+            tok = train_tokenizer(cfg, load_corpus(cfg.corpus)['train']['text'])
+            with atomic_path(cfg.folder) as tmp: tok.save_pretrained(tmp)
     return AutoTokenizer.from_pretrained(cfg.folder)
 
 # %% ../nbs/02_tokenizer.ipynb #bcefd25f
