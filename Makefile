@@ -78,10 +78,11 @@ casing-study: setup data  ## the casing study on the pretrained NeoBERTa (WNUT-1
 
 # a sweep of nbs/sweeps on the pretrained models into results/sweeps/<name>/, its table copied to results/sweep_<name>_cpu_small.csv;
 # the points that table already holds as finished are carried, not rerun, so a sweep goes on where its committed table ends;
-# points on checkpoints not there yet wait (the driver names them), so no checkpoint is needed up front
+# points on checkpoints not there yet wait (the driver names them), so no checkpoint is needed up front;
+# SWEEP_ARGS passes more flags, say --retrained (a checkpoint retrained to other weights runs only replicates not begun)
 sweep-table = results/sweep_$(subst -,_,$(1))_cpu_small.csv
 define run-sweep
-$(BIN)/neoberta-sweep nbs/sweeps/$(1).yaml $(if $(wildcard $(sweep-table)),--done $(sweep-table))
+$(BIN)/neoberta-sweep nbs/sweeps/$(1).yaml $(if $(wildcard $(sweep-table)),--done $(sweep-table)) $(SWEEP_ARGS)
 cp results/sweeps/$(1)/results.csv $(sweep-table)
 endef
 

@@ -22,7 +22,8 @@ from .finetune import load_any_task, weights_sha256
 
 # %% auto #0
 __all__ = ['Sweep', 'load_sweep', 'template_path', 'check_parameters', 'sweep_points', 'point_id', 'run_point',
-           'awaits_checkpoint', 'check_weights', 'pending_points', 'carried_rows', 'run_sweep', 'sweep_cli', 'collect']
+           'awaits_checkpoint', 'check_weights', 'retrained_clashes', 'pending_points', 'carried_rows', 'run_sweep',
+           'sweep_cli', 'collect']
 
 # %% ../nbs/08_sweep.ipynb #92958cd2
 @dataclass(frozen=True)
@@ -139,7 +140,21 @@ def check_weights(rows:pd.DataFrame):
         now = weights_sha256(str(project_root()/model))
         if other := sorted(set(recorded) - {now}):
             raise ValueError(f"{model} holds weights {now}, but {recorded.isin(other).sum()} recorded runs started from {other}: "
-                             "restore those weights, or run the sweep into a new folder without their table")
+                             "restore those weights, run the sweep into a new folder without their table, "
+                             "or let the new weights run only replicates none of whose runs are recorded (retrained)")
+
+def _replicate(params:dict) -> tuple:
+    "The curve family a run belongs to: its model, fold and seed (all its sizes and tasks)."
+    return tuple(None if pd.isna(v := params.get(k)) else v for k in ('model', 'fold', 'seed'))
+
+def retrained_clashes(points:list[dict], recorded:pd.DataFrame) -> list[dict]:
+    "Those of `points` on a checkpoint whose replicate has recorded runs that started from other weights than the checkpoint holds now."
+    if 'weights_sha256' not in recorded: return []
+    models = {p['model'] for p in points if isinstance(p.get('model'), str) and is_checkpoint(project_root()/p['model'])}
+    now = {m: weights_sha256(str(project_root()/m)) for m in models}
+    rows = recorded[recorded.model.isin(models)].dropna(subset=['weights_sha256']).to_dict('records')
+    stale = {_replicate(r) for r in rows if r['weights_sha256'] != now[r['model']]}
+    return [p for p in points if _replicate(p) in stale]
 
 def pending_points(points:list[dict], sweep_dir:Path, retry_failed:bool=False, carried:set=frozenset()) -> list[dict]:
     "The points without a recorded outcome (and the failed ones when `retry_failed`), leaving out the `carried` point ids."
@@ -157,16 +172,19 @@ def carried_rows(table:Path|str|None, points:list[dict]) -> pd.DataFrame:
 
 # %% ../nbs/08_sweep.ipynb #4baab8f4
 def _waiting(held:list[dict], recorded:pd.DataFrame) -> str:
-    "The checkpoints `held` points wait for, with the weights their recorded runs started from, which a retrained checkpoint must match."
+    "The checkpoints `held` points wait for, with the weights their recorded runs started from (which a retrained checkpoint must give, unless `retrained`)."
     models = sorted({p['model'] for p in held})
     said = f", {len(held)} waiting for checkpoints not there yet: {models}"
     if 'weights_sha256' not in recorded: return said
     weights = recorded[recorded.model.isin(models)].dropna(subset=['weights_sha256']).groupby('model').weights_sha256.unique()
     need = {m: sorted(w) for m, w in weights.items()}
-    return said + (f" (retrained, each must give the weights its recorded runs started from: {need})" if need else '')
+    return said + (f" (their recorded runs started from weights {need})" if need else '')
 
-def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Path|str|None=None, collect_only:bool=False, log=print) -> Path:
-    "Run the sweep's pending points into `sweep_dir` on Ray (none if `collect_only`), then collect `results.csv`; returns the folder."
+def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Path|str|None=None, collect_only:bool=False,
+              retrained:bool=False, log=print) -> Path:
+    """Run the sweep's pending points into `sweep_dir` on Ray (none if `collect_only`), then collect `results.csv`; returns the folder.
+    A checkpoint whose weights differ from those its recorded runs started from stops the sweep, unless `retrained`:
+    then it runs the replicates (model, fold, seed) none of whose runs are recorded, and holds back the others."""
     import ray
     sweep_dir = Path(sweep_dir).resolve()
     check_parameters(sweep)
@@ -177,10 +195,13 @@ def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Pat
     held = [p for p in pending if awaits_checkpoint(p)]
     todo = [] if collect_only else [p for p in pending if not awaits_checkpoint(p)]
     recorded = pd.concat([carried, collect(sweep_dir)])
+    clashes = retrained_clashes(todo, recorded) if retrained else []
+    todo = [p for p in todo if p not in clashes]
     log(f"{len(points)} points, {len(points) - len(pending)} already recorded" + (f" ({len(carried)} in {Path(done).name})" if done else '')
-        + f", {len(todo)} to run" + (_waiting(held, recorded) if held else ''))
+        + f", {len(todo)} to run" + (_waiting(held, recorded) if held else '')
+        + (f", {len(clashes)} held back, their replicates started from other weights: {sorted({_replicate(p) for p in clashes}, key=str)}" if clashes else ''))
     if todo:
-        check_weights(recorded)
+        if not retrained: check_weights(recorded)
         if not ray.is_initialized(): ray.init(address=sweep.address, include_dashboard=False, log_to_driver=False, logging_level='ERROR')
         task, template = ray.remote(num_cpus=sweep.cpus_per_point)(run_point), template_path(sweep)
         folders = {}  # Ray task -> (its parameters, its folder)
@@ -207,12 +228,13 @@ def sweep_cli(path:str,               # a sweep YAML file
               preset:str=None,        # replaces the sweep's fixed preset (gpu-base: the paper run)
               retry_failed:bool=False, # run the failed points again
               done:str=None,          # an earlier results table of this sweep (say, the committed copy): its finished points are kept, not rerun
-              collect_only:bool=False # run nothing: write the table of what is recorded (after stopping a sweep)
+              collect_only:bool=False, # run nothing: write the table of what is recorded (after stopping a sweep)
+              retrained:bool=False    # a checkpoint retrained to other weights than recorded runs started from runs only replicates none of whose runs are recorded
              ):
     "Run (or resume) a sweep, then write its results table."
     sweep = load_sweep(path)
     if preset: sweep = replace(sweep, fixed=dict(sweep.fixed, preset=preset))
-    run_sweep(sweep, run_dir or results_dir()/'sweeps'/(Path(path).stem + (f'-{preset}' if preset else '')), retry_failed, done, collect_only)
+    run_sweep(sweep, run_dir or results_dir()/'sweeps'/(Path(path).stem + (f'-{preset}' if preset else '')), retry_failed, done, collect_only, retrained)
 
 # %% ../nbs/08_sweep.ipynb #f973b6c7
 def _run_columns(run:Path) -> dict:
