@@ -98,13 +98,14 @@ sweep-scratch: setup data  ## the pretrained NeoBERTa against fresh weights, at 
 sweep-curves: setup data  ## the learning-curve sweep rerun: 96 steps at every size, lr 3e-4, float32, fold and seed paired, fresh NeoBERTa weights as a fifth model (nbs/sweeps/curves.yaml, 525 runs, replicate by replicate: points on checkpoints not there yet wait; one model's fold took 65 min on an AVX2-only CPU two at a time; resumable): results/sweeps/curves/, its table copied to results/sweep_curves_cpu_small.csv
 	$(call run-sweep,curves)
 
-CHARACTERIZE := {results: results/sweep_default_cpu_small.csv, probe: $(PRETRAINED), coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], run_dir: results/characterize/default-cpu-small}
+CHARACTERIZE_SWEEP ?= curves
+CHARACTERIZE := {results: results/sweep_$(CHARACTERIZE_SWEEP)_cpu_small.csv, probe: $(PRETRAINED), coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], run_dir: results/characterize/$(CHARACTERIZE_SWEEP)-cpu-small}
 CHARACTERIZE_TABLES := curves task_features model_features task_distances predictions scores regret labels collection bands
-characterize: setup data  ## the predictors evaluated on the committed default sweep, with task features measured by the pretrained NeoBERTa: results/characterize/default-cpu-small/, tables copied to results/characterize_default_cpu_small_*.csv
+characterize: setup data  ## the predictors evaluated on a committed sweep (CHARACTERIZE_SWEEP=curves, or default for the first sweep's table), with task features measured by the pretrained NeoBERTa and model features from the checkpoints there: results/characterize/<sweep>-cpu-small/, tables copied to results/characterize_<sweep>_cpu_small_*.csv
 	$(needs-pretrained)
-	mkdir -p results/characterize/default-cpu-small
-	$(PM) nbs/experiments/characterize.ipynb results/characterize/default-cpu-small/characterize.ipynb -y "$(CHARACTERIZE)"
-	for t in $(CHARACTERIZE_TABLES); do cp results/characterize/default-cpu-small/$$t.csv results/characterize_default_cpu_small_$$t.csv; done
+	mkdir -p results/characterize/$(CHARACTERIZE_SWEEP)-cpu-small
+	$(PM) nbs/experiments/characterize.ipynb results/characterize/$(CHARACTERIZE_SWEEP)-cpu-small/characterize.ipynb -y "$(CHARACTERIZE)"
+	for t in $(CHARACTERIZE_TABLES); do cp results/characterize/$(CHARACTERIZE_SWEEP)-cpu-small/$$t.csv results/characterize_$(CHARACTERIZE_SWEEP)_cpu_small_$$t.csv; done
 
 figures: setup  ## every figure from the committed result tables, as PNG and PDF: figures/
 	mkdir -p results/figures

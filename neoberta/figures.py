@@ -105,7 +105,7 @@ def plot_casing(scores:pd.DataFrame, split:str='test', path:Path|str|None=None):
     return _finish(fig, path)
 
 # %% ../nbs/10_figures.ipynb #ba19b839
-CHARACTERIZATION = 'results/characterize_default_cpu_small_'
+CHARACTERIZATION = 'results/characterize_curves_cpu_small_'
 PRETRAINING = 'results/pretrain_compare_curves.csv'
 BENCH = 'results/bench_cpu_small.csv'
 CASING = 'results/casing_cpu_small_scores.csv'
