@@ -167,7 +167,7 @@ def carried_rows(table:Path|str|None, points:list[dict]) -> pd.DataFrame:
     "The rows of an earlier results table of this sweep (say, a committed copy) for those of `points` that finished there."
     if table is None: return pd.DataFrame(columns=['point'])
     if not Path(table).is_file(): raise FileNotFoundError(f"results table {str(table)!r} not found")
-    rows = pd.read_csv(table)
+    rows = pd.read_csv(table, dtype={'point': str})  # a hash such as 0076204839e8 would otherwise be read as a number
     return rows[rows.status.eq('done') & rows.point.isin({point_id(p) for p in points})]
 
 # %% ../nbs/08_sweep.ipynb #4baab8f4
