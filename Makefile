@@ -99,13 +99,14 @@ sweep-curves: setup data  ## the learning-curve sweep rerun: 96 steps at every s
 	$(call run-sweep,curves)
 
 CHARACTERIZE_SWEEP ?= curves
-CHARACTERIZE := {results: results/sweep_$(CHARACTERIZE_SWEEP)_cpu_small.csv, probe: $(PRETRAINED), coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], run_dir: results/characterize/$(CHARACTERIZE_SWEEP)-cpu-small}
+CHARACTERIZE_DIR := results/characterize/$(CHARACTERIZE_SWEEP)-cpu-small
+CHARACTERIZE := {results: results/sweep_$(CHARACTERIZE_SWEEP)_cpu_small.csv, probe: $(PRETRAINED), coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], run_dir: $(CHARACTERIZE_DIR)}
 CHARACTERIZE_TABLES := curves task_features model_features task_distances predictions scores regret labels collection bands
 characterize: setup data  ## the predictors evaluated on a committed sweep (CHARACTERIZE_SWEEP=curves, or default for the first sweep's table), with task features measured by the pretrained NeoBERTa and model features from the checkpoints there: results/characterize/<sweep>-cpu-small/, tables copied to results/characterize_<sweep>_cpu_small_*.csv
 	$(needs-pretrained)
-	mkdir -p results/characterize/$(CHARACTERIZE_SWEEP)-cpu-small
-	$(PM) nbs/experiments/characterize.ipynb results/characterize/$(CHARACTERIZE_SWEEP)-cpu-small/characterize.ipynb -y "$(CHARACTERIZE)"
-	for t in $(CHARACTERIZE_TABLES); do cp results/characterize/$(CHARACTERIZE_SWEEP)-cpu-small/$$t.csv results/characterize_$(CHARACTERIZE_SWEEP)_cpu_small_$$t.csv; done
+	mkdir -p $(CHARACTERIZE_DIR)
+	$(PM) nbs/experiments/characterize.ipynb $(CHARACTERIZE_DIR)/characterize.ipynb -y "$(CHARACTERIZE)"
+	for t in $(CHARACTERIZE_TABLES); do cp $(CHARACTERIZE_DIR)/$$t.csv results/characterize_$(CHARACTERIZE_SWEEP)_cpu_small_$$t.csv; done
 
 figures: setup  ## every figure from the committed result tables, as PNG and PDF: figures/
 	mkdir -p results/figures

@@ -194,7 +194,8 @@ def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Pat
     pending = pending_points(points, sweep_dir, retry_failed, set(carried.point))
     held = [p for p in pending if awaits_checkpoint(p)]
     todo = [] if collect_only else [p for p in pending if not awaits_checkpoint(p)]
-    recorded = pd.concat([carried, collect(sweep_dir)])
+    collected = collect(sweep_dir)
+    recorded = pd.concat([carried, collected])
     clashes = retrained_clashes(todo, recorded) if retrained else []
     todo = [p for p in todo if p not in clashes]
     log(f"{len(points)} points, {len(points) - len(pending)} already recorded" + (f" ({len(carried)} in {Path(done).name})" if done else '')
@@ -216,7 +217,7 @@ def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Pat
                 params, folder = folders[ready]
                 rec = _record(folder, params, 'failed', f"{type(e).__name__}: {e}"[-4000:], None, None)
             log(f"[{i + 1}/{len(todo)}] {rec['point']} {rec['status']} after {rec['wall_s']} s" + (f": {rec['error'][:200]}" if rec['error'] else ''))
-    table = collect(sweep_dir)
+    table = collect(sweep_dir) if todo else collected  # nothing ran: what was collected above
     if len(table): carried = carried[~carried.point.isin(table.point)]
     write_csv(sweep_dir/'results.csv', pd.concat([carried, table]).sort_values('point', ignore_index=True))
     return sweep_dir
