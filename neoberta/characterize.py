@@ -335,7 +335,7 @@ def rank_models(curves:pd.DataFrame, budget:int, coverage:float=0.8) -> pd.DataF
 def extrapolation_examples(curves:pd.DataFrame) -> pd.DataFrame:
     """Every way to extrapolate every curve (task, model) of `curves`: observe its sizes up to a cutoff (at least two), predict each
     run at a larger size. Columns: task, model, fold, cutoff, n, score (the truth), last (mean score at the cutoff), curve and
-    curve_sd (the per-curve fit's median and sd), log_ratio (doublings from the cutoff); scores in [0, 1]."""
+    curve_sd (the per-curve fit's median and sd), log_ratio (doublings from the cutoff), log_cutoff (log2 of the cutoff); scores in [0, 1]."""
     rows = []
     for (task, model), g in curves.groupby(['task', 'model']):
         scale = score_scale(g.score)
@@ -347,10 +347,11 @@ def extrapolation_examples(curves:pd.DataFrame) -> pd.DataFrame:
             later = g[g.n > cutoff]
             rows.append(pd.DataFrame(dict(task=task, model=model, fold=later.fold.values, cutoff=cutoff, n=later.n.values,
                                           score=later.score.values / scale, last=last, curve=fit.predict(later.n.values)['median'].values,
-                                          curve_sd=fit.sd(later.n.values), log_ratio=np.log2(later.n.values / cutoff))))
+                                          curve_sd=fit.sd(later.n.values), log_ratio=np.log2(later.n.values / cutoff),
+                                          log_cutoff=np.log2(cutoff))))
     return pd.concat(rows, ignore_index=True)
 
-POOLED_FORMULA = 'score ~ curve + last + log_ratio'
+POOLED_FORMULA = 'score ~ curve + last + log_ratio + log_cutoff'
 
 def _quantile_fits(examples:pd.DataFrame, formula:str, quantiles:tuple) -> list:
     with warnings.catch_warnings():
