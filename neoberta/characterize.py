@@ -7,7 +7,7 @@ Docs: https://neoberta.github.io/neoberta/characterize.html.md"""
 # %% ../nbs/09_characterize.ipynb #b32cf6b7
 from __future__ import annotations
 import math, re, warnings
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -351,7 +351,7 @@ def extrapolation_examples(curves:pd.DataFrame) -> pd.DataFrame:
                                           log_cutoff=np.log2(cutoff))))
     return pd.concat(rows, ignore_index=True)
 
-POOLED_FORMULA = 'score ~ curve + last + log_ratio + log_cutoff'
+POOLED_FORMULA = 'score ~ curve + curve_sd + last + log_ratio + log_cutoff'
 
 def _quantile_fits(examples:pd.DataFrame, formula:str, quantiles:tuple) -> list:
     with warnings.catch_warnings():
@@ -367,30 +367,33 @@ def _conformal_margin(scores:np.ndarray, coverage:float) -> float:
     m = len(scores)
     return float(np.quantile(scores, min(math.ceil(coverage * (m + 1)) / m, 1.0), method='higher'))
 
-def _horizon(examples:pd.DataFrame) -> np.ndarray: return np.round(examples.log_ratio.to_numpy()).astype(int)
+def _calibration_groups(examples:pd.DataFrame) -> list[tuple]:
+    """Each example's calibration groups, finest first: (doublings extrapolated, doublings observed) in whole doublings,
+    (doublings extrapolated,), and () for every example."""
+    horizon, observed = (np.round(examples[c].to_numpy()).astype(int) for c in ('log_ratio', 'log_cutoff'))
+    return [((int(h), int(o)), (int(h),), ()) for h, o in zip(horizon, observed)]
 
 @dataclass
 class PooledPredictor:
     """Quantile regressions (low, median, high) over many curves, with conformal margins calibrated on held-out tasks, one per
-    extrapolation horizon (whole doublings from the cutoff; horizons with too few held-out examples share the overall margin)."""
+    calibration group (`_calibration_groups`); an example takes the margin of its finest group that has one."""
     formula:str
     coverage:float
     fits:list = field(repr=False)
-    margins:dict   # horizon -> margin added to both ends of the range (negative: the raw range was too wide)
-    margin:float   # the margin over all horizons
+    margins:dict   # calibration group -> margin added to both ends of the range (negative: the raw range was too wide)
     calibration:pd.DataFrame = field(repr=False)  # conformity score of every held-out example
 
     def predict(self, examples:pd.DataFrame) -> pd.DataFrame:
         q = _sorted_quantiles(self.fits, examples)
-        margin = np.array([self.margins.get(h, self.margin) for h in _horizon(examples)])
+        margin = np.array([next(self.margins[g] for g in groups if g in self.margins) for groups in _calibration_groups(examples)])
         low, high = np.minimum(q[:, 0] - margin, q[:, 1]), np.maximum(q[:, 2] + margin, q[:, 1])  # a narrowing margin stops at the median
         return pd.DataFrame(dict(median=q[:, 1], low=low, high=high), index=examples.index).clip(0, 1)
 
-MIN_CALIBRATION = 30  # held-out examples a horizon needs for its own margin
+MIN_CALIBRATION = 30  # held-out examples a calibration group needs for its own margin
 
 def fit_pooled(examples:pd.DataFrame, formula:str=POOLED_FORMULA, coverage:float=0.8) -> PooledPredictor:
     """Conformalized quantile regression: fit the quantile regressions with each task held out in turn and score how far its
-    examples fall outside the raw range; the margin that covers `coverage` of them, per horizon, widens (or narrows) the range
+    examples fall outside the raw range; the margin that covers `coverage` of them, per calibration group, widens (or narrows) the range
     of the regressions fit on every task."""
     if not 0 < coverage < 1: raise ValueError(f"coverage must be in (0, 1), got {coverage!r}")
     tasks = examples.task.unique()
@@ -400,11 +403,13 @@ def fit_pooled(examples:pd.DataFrame, formula:str=POOLED_FORMULA, coverage:float
     for task in tasks:
         rest, one = examples[examples.task != task], examples[examples.task == task]
         q = _sorted_quantiles(_quantile_fits(rest, formula, quantiles), one)
-        held_out.append(one[['task', 'model', 'cutoff', 'n']].assign(horizon=_horizon(one), conformity=np.maximum(q[:, 0] - one.score, one.score - q[:, 2])))
+        held_out.append(one[['task', 'model', 'cutoff', 'n', 'log_ratio', 'log_cutoff']].assign(conformity=np.maximum(q[:, 0] - one.score, one.score - q[:, 2])))
     calibration = pd.concat(held_out, ignore_index=True)
-    margins = {int(h): _conformal_margin(g.conformity.to_numpy(), coverage) for h, g in calibration.groupby('horizon') if len(g) >= MIN_CALIBRATION}
-    return PooledPredictor(formula, coverage, _quantile_fits(examples, formula, quantiles), margins,
-                           _conformal_margin(calibration.conformity.to_numpy(), coverage), calibration)
+    members = defaultdict(list)
+    for groups, conformity in zip(_calibration_groups(calibration), calibration.conformity):
+        for g in groups: members[g].append(conformity)
+    margins = {g: _conformal_margin(np.array(c), coverage) for g, c in members.items() if len(c) >= MIN_CALIBRATION or g == ()}
+    return PooledPredictor(formula, coverage, _quantile_fits(examples, formula, quantiles), margins, calibration)
 
 # %% ../nbs/09_characterize.ipynb #cbc136d8
 HORIZONS = (0.1, 0.25, 0.5)
