@@ -724,16 +724,32 @@ def with_tag_families(task:Task, families:dict, name:str, about:str='') -> Task:
         splits[s] = ds.map(lambda ex: {'tags': [new_id[i] for i in ex['tags']]}, features=feats)
     return replace(task, name=name, splits=splits, about=about, info=dict(task.info, relabels=task.name, tag_families=families))
 
+def _saved_task(folder:Path, build:Callable[[], Task]) -> Task:
+    """The task saved in `folder` (splits as Arrow, the rest as JSON), built by `build` and saved first if it is not there;
+    one process builds while the others wait. Earlier versions beside it (the folder name up to its last `-`) are removed."""
+    with exclusive(folder):
+        if not folder.exists():
+            task = build()
+            with atomic_path(folder) as tmp:
+                task.splits.save_to_disk(str(tmp))
+                write_json(tmp/'task.json', dict(name=task.name, kind=task.kind, metric=task.metric, about=task.about, info=task.info))
+            for old in folder.parent.glob(folder.name.rsplit('-', 1)[0] + '-*'):
+                if old != folder: shutil.rmtree(old, ignore_errors=True)
+    meta = json.loads((folder/'task.json').read_text())
+    return Task(splits=datasets.load_from_disk(str(folder), keep_in_memory=True), **meta)
+
 def load_task(name:str, # a key of TASKS
               seed:int=0 # split seed
              ) -> Task:
-    "A built-in task, fetched and split."
+    "A built-in task, fetched and split; saved beside its source's records, so later calls read it back in a blink."
     if name not in TASKS: raise KeyError(f"unknown task {name!r}; built-in tasks: {sorted(TASKS)}; for your own data use task_from_file")
     source, kind, metric, about = TASKS[name]
     if name in TAG_FAMILIES:
         parent, families = TAG_FAMILIES[name]
         return with_tag_families(load_task(parent, seed), families, name, about)
-    return make_task(pd.DataFrame(read_source(get_source(source))), name, kind, metric, seed, about, source=source)
+    src = get_source(source)
+    return _saved_task(src.folder/f'task-{name}-seed{seed}-{_code_version()}',
+                       lambda: make_task(pd.DataFrame(read_source(src)), name, kind, metric, seed, about, source=source))
 
 # %% ../nbs/01_data.ipynb #86fde979
 _FORMATS = {'.csv': ('csv', {}), '.tsv': ('csv', {'delimiter': '\t'}), '.tab': ('csv', {'delimiter': '\t'}),
