@@ -393,8 +393,8 @@ MIN_CALIBRATION = 30  # held-out examples a calibration group needs for its own 
 
 def fit_pooled(examples:pd.DataFrame, formula:str=POOLED_FORMULA, coverage:float=0.8) -> PooledPredictor:
     """Conformalized quantile regression: fit the quantile regressions with each task held out in turn and score how far its
-    examples fall outside the raw range; the margin that covers `coverage` of them, per calibration group, widens (or narrows) the range
-    of the regressions fit on every task."""
+    examples fall outside the raw range; the margin that covers `coverage` of them, per calibration group, widens (or
+    narrows) the range of the regressions fit on every task."""
     if not 0 < coverage < 1: raise ValueError(f"coverage must be in (0, 1), got {coverage!r}")
     tasks = examples.task.unique()
     if len(tasks) < 2: raise ValueError(f"calibrating on held-out tasks needs two or more tasks; got {list(tasks)}")

@@ -738,18 +738,21 @@ def _saved_task(folder:Path, build:Callable[[], Task]) -> Task:
     meta = json.loads((folder/'task.json').read_text())
     return Task(splits=datasets.load_from_disk(str(folder), keep_in_memory=True), **meta)
 
+def _build_task(name:str, seed:int) -> Task:
+    "The built-in task `name` (not one relabelling another) made from its source's records: what `load_task` saves."
+    source, kind, metric, about = TASKS[name]
+    return make_task(pd.DataFrame(read_source(get_source(source))), name, kind, metric, seed, about, source=source)
+
 def load_task(name:str, # a key of TASKS
               seed:int=0 # split seed
              ) -> Task:
     "A built-in task, fetched and split; saved beside its source's records, so later calls read it back in a blink."
     if name not in TASKS: raise KeyError(f"unknown task {name!r}; built-in tasks: {sorted(TASKS)}; for your own data use task_from_file")
-    source, kind, metric, about = TASKS[name]
+    source, _, _, about = TASKS[name]
     if name in TAG_FAMILIES:
         parent, families = TAG_FAMILIES[name]
         return with_tag_families(load_task(parent, seed), families, name, about)
-    src = get_source(source)
-    return _saved_task(src.folder/f'task-{name}-seed{seed}-{_code_version()}',
-                       lambda: make_task(pd.DataFrame(read_source(src)), name, kind, metric, seed, about, source=source))
+    return _saved_task(get_source(source).folder/f'task-{name}-seed{seed}-{_code_version()}', lambda: _build_task(name, seed))
 
 # %% ../nbs/01_data.ipynb #86fde979
 _FORMATS = {'.csv': ('csv', {}), '.tsv': ('csv', {'delimiter': '\t'}), '.tab': ('csv', {'delimiter': '\t'}),
