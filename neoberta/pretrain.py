@@ -19,9 +19,9 @@ from .data import CorpusConfig, load_corpus
 # %% auto #0
 __all__ = ['SENTENCE_ENDS', 'REPLACEMENTS', 'SCHEDULES', 'PRETRAIN_PRESETS', 'tokenize_documents', 'document_pieces', 'pack_rows',
            'sentence_pairs', 'MaskSchedule', 'word_continuations', 'MLMCollator', 'PretrainConfig', 'lr_factor',
-           'make_optimizer', 'training_rows', 'held_out_rows', 'batch_rows', 'evaluate_mlm', 'save_checkpoint',
-           'checkpoints', 'latest_checkpoint', 'NonFiniteLoss', 'pretrain', 'with_steps', 'fit_to_budget',
-           'pretrain_config', 'pretrain_cli', 'run_curves', 'run_summary', 'loss_at', 'plot_curves']
+           'make_optimizer', 'corpus_ids', 'training_rows', 'held_out_rows', 'batch_rows', 'evaluate_mlm',
+           'save_checkpoint', 'checkpoints', 'latest_checkpoint', 'NonFiniteLoss', 'pretrain', 'with_steps',
+           'fit_to_budget', 'pretrain_config', 'pretrain_cli', 'run_curves', 'run_summary', 'loss_at', 'plot_curves']
 
 # %% ../nbs/05_pretrain.ipynb #ad3aeeaa
 def tokenize_documents(tok:PreTrainedTokenizerFast, texts:Dataset|list, batch:int=1000) -> list[list[int]]:
@@ -155,7 +155,7 @@ class MLMCollator:
         return batch
 
 # %% ../nbs/05_pretrain.ipynb #2f3bd85a
-import json, logging, shutil, time
+import functools, json, logging, shutil, time
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -164,6 +164,7 @@ import yaml
 from accelerate import Accelerator
 from accelerate.utils import set_seed as accelerate_seed
 from fastcore.script import call_parse
+from transformers import AutoTokenizer
 
 from .baselines import ARCHS, build_model
 from .core import atomic_path, autocast, resolve_dtype, save_figure, start_run, with_overrides, write_csv, write_json
@@ -247,9 +248,18 @@ def make_optimizer(model, cfg:PretrainConfig) -> torch.optim.AdamW:
     return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.98), eps=1e-6)
 
 # %% ../nbs/05_pretrain.ipynb #0e4ec19b
+@functools.lru_cache(maxsize=4)
+def _tokenized_corpus(folder:str, corpus:CorpusConfig, split:str) -> list[list[int]]:
+    return tokenize_documents(AutoTokenizer.from_pretrained(folder), load_corpus(corpus)[split])
+
+def corpus_ids(tok, corpus:CorpusConfig, split:str) -> list[list[int]]:
+    "Token ids of each document of `split` of `corpus`, computed once per process for a saved tokenizer: shared, never modify them."
+    if Path(tok.name_or_path, 'tokenizer.json').exists(): return _tokenized_corpus(str(tok.name_or_path), corpus, split)
+    return tokenize_documents(tok, load_corpus(corpus)[split])
+
 def training_rows(tok, cfg:PretrainConfig) -> list[dict]:
     "The run's training rows: sentence pairs with a CLS objective, else packed or padded document pieces."
-    docs = tokenize_documents(tok, load_corpus(cfg.tokenizer.corpus)['train'])
+    docs = corpus_ids(tok, cfg.tokenizer.corpus, 'train')
     if cfg.cls_objective: cols = sentence_pairs(tok, docs, cfg.seq_len, cfg.cls_objective, cfg.seed)
     else: cols = pack_rows(docs, cfg.seq_len, tok.cls_token_id, tok.sep_token_id, pack=cfg.pack)
     if not cfg.pack or cfg.cls_objective: cols.pop('document_ids', None)
@@ -258,7 +268,7 @@ def training_rows(tok, cfg:PretrainConfig) -> list[dict]:
 
 def held_out_rows(tok, cfg:PretrainConfig) -> list[dict]:
     "`eval_rows` padded document pieces of the validation split, the same for every architecture, objective and seed."
-    docs = tokenize_documents(tok, load_corpus(cfg.tokenizer.corpus)['validation'])
+    docs = corpus_ids(tok, cfg.tokenizer.corpus, 'validation')
     pieces = document_pieces(docs, cfg.seq_len, tok.cls_token_id, tok.sep_token_id)
     return [dict(input_ids=np.asarray(pieces[i], np.int32)) for i in np.random.default_rng(0).permutation(len(pieces))[:cfg.eval_rows]]
 
