@@ -30,7 +30,7 @@ MAIN := results/main
 MAIN_PRETRAIN := {preset: cpu-small, budget_s: 90, runs: {neoberta: {}, bert: {arch: bert, lr: 0.0003}}, run_dir: $(MAIN)/pretrain}
 MAIN_CHARACTERIZE := {results: $(MAIN)/sweep/results.csv, probe: $(MAIN)/pretrain/neoberta/model, coverages: [0.5, 0.8, 0.9], run_dir: $(MAIN)/characterize}
 MAIN_FIGURES := {out: $(MAIN)/figures, characterization: $(MAIN)/characterize/, pretraining: $(MAIN)/pretrain/curves.csv}
-reproduce: setup  ## the main command, end to end on the embedded default: data, tokenizer, NeoBERTa and BERT pretrained 90 s each, a 48-run learning-curve sweep, the predictors evaluated, every figure: results/main/
+reproduce: setup  ## the main command, end to end on the embedded default: data, tokenizer, NeoBERTa and BERT pretrained 90 s each, a 30-run learning-curve sweep, the predictors evaluated, every figure: results/main/
 	mkdir -p $(MAIN)/data $(MAIN)/pretrain $(MAIN)/characterize $(MAIN)/figures
 	$(PM) nbs/experiments/data.ipynb $(MAIN)/data/data.ipynb -y "run_dir: $(MAIN)/data"
 	$(PM) nbs/experiments/pretrain_compare.ipynb $(MAIN)/pretrain/pretrain_compare.ipynb -y "$(MAIN_PRETRAIN)"
