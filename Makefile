@@ -8,7 +8,7 @@ PM    := $(BIN)/papermill --no-progress-bar --log-level WARNING
 TORCH ?= torch==2.13.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves characterize figures docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves characterize figures docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -59,6 +59,11 @@ pretrained: setup data  ## only the four models the studies fine-tune (NeoBERTa,
 	mkdir -p results/pretrain/compare-cpu-small
 	$(PM) nbs/experiments/pretrain_compare.ipynb results/pretrain/compare-cpu-small/pretrained.ipynb \
 	  -y "{preset: cpu-small, runs: $(SWEEP_MODELS), run_dir: results/pretrain/compare-cpu-small}"
+
+LONG_DIR ?= results/pretrain/long
+pretrain-long: setup data  ## NeoBERTa and the compute-matched ModernBERT, 2 hours of bf16 training each on the whole corpus less the share left to tasks (cpu-long; checkpoints every 12 min, resumable): $(LONG_DIR)/
+	$(BIN)/neoberta-pretrain cpu-long $(LONG_DIR)/neoberta --budget-s 7200
+	$(BIN)/neoberta-pretrain cpu-long $(LONG_DIR)/modernbert --params "arch=modernbert" --budget-s 7200
 
 PRETRAINED := results/pretrain/compare-cpu-small/neoberta/model
 needs-pretrained = test -f $(PRETRAINED)/config.json || { echo "needs the pretrained models: run 'make pretrained' (or 'make pretrain-compare') first"; exit 1; }

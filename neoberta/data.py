@@ -6,7 +6,7 @@ Docs: https://neoberta.github.io/neoberta/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #134601aa
 from __future__ import annotations
-import bz2, csv, gzip, html, importlib.util, json, math, re, shutil, subprocess, sys, tarfile, unicodedata, zipfile
+import bz2, csv, gzip, hashlib, html, importlib.util, json, math, re, shutil, subprocess, sys, tarfile, unicodedata, zipfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,12 +28,12 @@ __all__ = ['DOWNLOADERS', 'UNIVERSAL_TAGS', 'SOURCES', 'CORPUS_SOURCES', 'KINDS'
            'read_gcide', 'read_foldoc', 'clean_rst', 'read_python_docs', 'read_wordnet', 'read_sotu', 'read_moby_dick',
            'read_kjv', 'read_fortunes', 'read_jargon', 'strip_wiki_markup', 'read_wikipedia', 'read_rotten_tomatoes',
            'read_20newsgroups', 'read_trec', 'brown_to_universal', 'read_brown', 'read_conll', 'read_wnut',
-           'get_source', 'manifest_path', 'fetch_all', 'check_manifest', 'CorpusConfig', 'build_corpus', 'load_corpus',
-           'corpus_stats', 'TaskError', 'Task', 'check_examples', 'stratified_split', 'subset_order', 'drop_duplicates',
-           'make_task', 'with_tag_families', 'load_task', 'task_from_file', 'task_from_hub', 'train_subset',
-           'fixed_sample', 'learning_curve_sizes', 'apply_casing', 'with_casing', 'is_bio', 'lower_entities',
-           'casing_variant', 'task_summary', 'label_distribution', 'corpus_table', 'fetch_cli', 'prepare',
-           'prepare_cli', 'task_cli']
+           'get_source', 'manifest_path', 'fetch_all', 'check_manifest', 'CorpusConfig', 'reserved_for_tasks',
+           'build_corpus', 'load_corpus', 'corpus_stats', 'TaskError', 'Task', 'check_examples', 'stratified_split',
+           'subset_order', 'drop_duplicates', 'make_task', 'with_tag_families', 'load_task', 'task_from_file',
+           'task_from_hub', 'train_subset', 'fixed_sample', 'learning_curve_sizes', 'apply_casing', 'with_casing',
+           'is_bio', 'lower_entities', 'casing_variant', 'task_summary', 'label_distribution', 'corpus_table',
+           'fetch_cli', 'prepare', 'prepare_cli', 'task_cli']
 
 # %% ../nbs/01_data.ipynb #9a8e0515
 @dataclass(frozen=True)
@@ -485,10 +485,12 @@ class CorpusConfig:
     min_words:int = 3                  # shorter documents are dropped
     seed:int = 0                       # shuffles documents before the quota is applied
     sources:tuple = tuple(CORPUS_SOURCES)  # which corpus sources to use
+    reserve:float = 0.0                # share of each source's documents kept out of pretraining for its tasks to evaluate on
 
     def __post_init__(self):
         if self.words_per_source < 1: raise ValueError(f"words_per_source must be >= 1, got {self.words_per_source}")
         if not 0 < self.val_fraction < 1: raise ValueError(f"val_fraction must be in (0, 1), got {self.val_fraction}")
+        if not 0 <= self.reserve < 1: raise ValueError(f"reserve must be in [0, 1), got {self.reserve}")
         for s in self.sources:
             if get_source(s).role != 'corpus': raise ValueError(f"{s!r} is a task source, not a corpus source")
 
@@ -497,6 +499,10 @@ class CorpusConfig:
 
 # %% ../nbs/01_data.ipynb #2968900a
 def _dedup_key(text:str) -> str: return ' '.join(text.lower().split())
+
+def reserved_for_tasks(text:str, share:float) -> bool:
+    "Whether a document falls in the `share` of its source that pretraining leaves to tasks (a stable hash of its text)."
+    return int(hashlib.sha256(_dedup_key(text).encode()).hexdigest()[:15], 16) / 16**15 < share
 
 def _take_quota(docs:list[str], quota:int, rng) -> list[str]:
     "Shuffle `docs` and take them until `quota` words are reached."
@@ -519,7 +525,8 @@ def _write_corpus(cfg:CorpusConfig):
         docs = []
         for r in read_source(get_source(name)):
             k = _dedup_key(r['text'])
-            if n_words(r['text']) >= cfg.min_words and k not in seen: seen.add(k); docs.append(r['text'])
+            if n_words(r['text']) >= cfg.min_words and k not in seen and not reserved_for_tasks(r['text'], cfg.reserve):
+                seen.add(k); docs.append(r['text'])
         rng = np.random.default_rng([cfg.seed, i])
         chosen = _take_quota(docs, cfg.words_per_source, rng)
         n_val = max(1, round(cfg.val_fraction*len(chosen)))

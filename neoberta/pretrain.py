@@ -227,6 +227,9 @@ PRETRAIN_PRESETS = {
     'cpu-smoke': PretrainConfig(size='tiny', tokenizer=TokenizerConfig(corpus=CorpusConfig(words_per_source=100_000)),
                                 seq_len=64, batch=8, steps=12, eval_every=6, save_every=6, eval_rows=16),
     'cpu-small': PretrainConfig(size='s', steps=2000, batch=32, lr=1e-3, eval_every=200, save_every=200, eval_rows=256),
+    # the long CPU run: the whole mix but the fifth of each source left to tasks; steps come from a time budget
+    'cpu-long': PretrainConfig(size='s', tokenizer=TokenizerConfig(corpus=CorpusConfig(words_per_source=100_000_000, reserve=0.2)),
+                               steps=8000, batch=64, lr=1e-3, warmup=0.02, eval_rows=1024),
     'gpu-base': PretrainConfig(size='base', seq_len=512, batch=512, steps=100_000, lr=6e-4, eval_every=2000, save_every=2000, eval_rows=4096),
 }
 
