@@ -8,7 +8,7 @@ PM    := $(BIN)/papermill --no-progress-bar --log-level WARNING
 TORCH ?= torch==2.13.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves characterize figures docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves characterize figures readme docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -117,9 +117,11 @@ figures: setup  ## every figure from the committed result tables, as PNG and PDF
 	mkdir -p results/figures
 	$(PM) nbs/experiments/figures.ipynb results/figures/figures.ipynb -y "{out: figures}"
 
-docs: setup  ## the docs site (needs Quarto, which cannot be installed on every machine)
-	@command -v quarto >/dev/null || { echo "Quarto is not installed: see https://quarto.org; notebooks are checked by 'make test'"; exit 1; }
-	$(BIN)/nbdev-docs
+readme: setup  ## the README's result tables rewritten from the committed tables under results/ (make test fails when they differ)
+	$(BIN)/neoberta-readme
+
+docs: setup  ## the docs site: nbdev-docs where Quarto is installed, else every page (index, modules, templates, reports) as static HTML in _docs/
+	if command -v quarto >/dev/null; then $(BIN)/nbdev-docs; else $(PY) tools/build_docs.py _docs; fi
 
 lab: setup  ## JupyterLab with the project's kernel
 	$(BIN)/jupyter lab --notebook-dir nbs
