@@ -1,4 +1,4 @@
-"""The project's test command: notebooks clean, package in sync, templates declare parameters, every notebook runs.
+"""The project's test command: notebooks clean, package in sync, templates declare parameters, every notebook runs, the docs site builds with no broken link.
 
 Each check and each notebook counts as one test; the last line is `N passed, N failed`."""
 import shutil, subprocess, sys, tempfile, time
@@ -52,6 +52,18 @@ def run_notebook(nb: Path):
     return f'{time.time() - t:.0f}s'
 
 
+def check_docs() -> str:
+    "The static docs site builds, has a page for every notebook, and every local link and image in it resolves."
+    import build_docs
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp)/'bad.html').write_text('<a href="missing.html">x</a><img src="data:image/png;base64,AA"><a href="#top">t</a>')
+        if build_docs.broken_links(Path(tmp)) != ['bad.html: missing.html']: raise AssertionError('the link check misses a broken link')
+        pages = build_docs.build(Path(tmp)/'site')
+        missing = [nb for nb in build_docs.notebooks() if not (Path(tmp)/'site'/build_docs.page_of(nb)).exists()]
+        if missing: raise AssertionError(f'no page for {missing}')
+    return f'{len(pages)} pages, every local link and image resolves'
+
+
 def main():
     results = []
     def check(name, fn, *args):
@@ -66,6 +78,7 @@ def main():
     for nb in first: check(nb.relative_to(ROOT), run_notebook, nb)
     rest = [nb for nb in sorted((ROOT/'nbs').rglob('*.ipynb')) if nb not in first]
     with ThreadPoolExecutor(2) as ex: list(ex.map(lambda nb: check(nb.relative_to(ROOT), run_notebook, nb), rest))
+    check('docs', check_docs)
     print(f'{sum(results)} passed, {results.count(False)} failed')
     sys.exit(0 if all(results) else 1)
 
