@@ -1,1 +1,2 @@
 __version__ = "0.1.0"
+from . import model as _model  # registers NeoBERTa with the transformers Auto classes

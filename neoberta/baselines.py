@@ -119,7 +119,7 @@ def build_model(arch:str|Path, # one of `ARCHS`, or a local checkpoint folder
         if {'hidden_dropout', 'attention_dropout'} & set(config_kwargs):  # named the same for every architecture
             options |= dropout_fields(AutoConfig.from_pretrained(arch).model_type, config_kwargs.pop('hidden_dropout', 0.0),
                                       config_kwargs.pop('attention_dropout', 0.0))
-        return HEADS[head].from_pretrained(arch, **options, **config_kwargs)
+        return HEADS[head].from_pretrained(arch, dtype=torch.float32, **options, **config_kwargs)  # float32 masters, whatever the checkpoint stores
     if arch not in ARCHS: raise ValueError(f"arch must be one of {ARCHS} or a checkpoint folder (with config.json), got {arch!r}")
     if arch != 'neoberta' and (head == 'pretraining' or cls_objective):
         raise ValueError(f"the sentence-level objective is NeoBERTa's: use head='mlm' for {arch!r}")

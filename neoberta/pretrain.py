@@ -14,14 +14,15 @@ import torch
 from datasets import Dataset
 from transformers import PreTrainedTokenizerFast
 
-from .data import CorpusConfig, load_corpus
+from .data import CorpusConfig, corpus_stats, load_corpus
 
 # %% auto #0
 __all__ = ['SENTENCE_ENDS', 'REPLACEMENTS', 'SCHEDULES', 'PRETRAIN_PRESETS', 'tokenize_documents', 'document_pieces', 'pack_rows',
            'sentence_pairs', 'MaskSchedule', 'word_continuations', 'MLMCollator', 'PretrainConfig', 'lr_factor',
            'make_optimizer', 'corpus_ids', 'training_rows', 'held_out_rows', 'batch_rows', 'evaluate_mlm',
            'save_checkpoint', 'checkpoints', 'latest_checkpoint', 'NonFiniteLoss', 'pretrain', 'with_steps',
-           'fit_to_budget', 'pretrain_config', 'pretrain_cli', 'run_curves', 'run_summary', 'loss_at', 'plot_curves']
+           'fit_to_budget', 'pretrain_config', 'pretrain_cli', 'run_curves', 'run_summary', 'loss_at', 'plot_curves',
+           'model_card', 'ship_checkpoint']
 
 # %% ../nbs/05_pretrain.ipynb #ad3aeeaa
 def tokenize_documents(tok:PreTrainedTokenizerFast, texts:Dataset|list, batch:int=1000) -> list[list[int]]:
@@ -497,3 +498,49 @@ def plot_curves(curves:pd.DataFrame, path:Path|str|None=None):
     fig.tight_layout()
     if path is not None: save_figure(fig, path)
     return fig
+
+# %% ../nbs/05_pretrain.ipynb #fe149f84
+def _card_facts(run:Path) -> dict:
+    "What a model card says about run `run`: its config, data, steps, tokens, time and last held-out evaluation."
+    params, env = json.loads((run/'params.json').read_text()), json.loads((run/'env.json').read_text())
+    cfg, log, ev = params['config'], pd.read_csv(run/'log.csv'), pd.read_csv(run/'eval.csv')
+    corpus = cfg['tokenizer']['corpus']
+    stats = corpus_stats(CorpusConfig(**(corpus | {'sources': tuple(corpus['sources'])})))
+    return dict(cfg=cfg, env=env, steps=int(log.step.iloc[-1]), tokens=int(log.tokens.iloc[-1]), seconds=float(log.seconds.iloc[-1]),
+                eval_loss=float(ev.eval_loss.iloc[-1]), eval_accuracy=float(ev.eval_accuracy.iloc[-1]), eval_tokens=int(ev.eval_tokens.iloc[-1]),
+                train_words=int(stats[stats.split == 'train'].words.sum()), sources=sorted(stats.source.unique()))
+
+def model_card(name:str, facts:dict, parameters:int, licence:str='apache-2.0', about:str='') -> str:
+    "A model card (YAML front matter and markdown) for checkpoint `name` from `_card_facts`."
+    cfg, f = facts['cfg'], facts
+    rows = {'architecture': f"{cfg['arch']}, size {cfg['size']}, {parameters / 1e6:.1f} M parameters",
+            'pretraining data': f"{len(f['sources'])} sources ({', '.join(f['sources'])}), {f['train_words'] / 1e6:.1f} M words; "
+                                f"{cfg['tokenizer']['corpus']['reserve']:.0%} of each source's documents left out for its tasks",
+            'tokenizer': f"{cfg['tokenizer']['kind']}, {cfg['tokenizer']['vocab_size']:,} entries, trained on the same corpus",
+            'objective': f"MLM, mask rate {cfg['mask_start']:.0%} to {cfg['mask_end']:.0%}" + (f" + {cfg['cls_objective']}" if cfg['cls_objective'] else ''),
+            'rows': f"{cfg['seq_len']} tokens, " + ('packed, block-diagonal attention' if cfg['pack'] else 'one document piece per row, padded'),
+            'steps': f"{f['steps']:,} of {cfg['batch']} rows, lr {cfg['lr']:g}, {cfg['schedule']} schedule",
+            'tokens seen': f"{f['tokens'] / 1e6:.1f} M real (non-padding) tokens",
+            'training time': f"{f['seconds'] / 3600:.2f} h of training steps in {cfg['dtype']} on {f['env'].get('device', 'cpu')}",
+            'held-out MLM loss': f"{f['eval_loss']:.3f} (accuracy {f['eval_accuracy']:.3f}, {f['eval_tokens']:,} masked positions)",
+            'code revision': str(f['env'].get('git_revision')), 'weights': 'bfloat16 safetensors', 'licence': licence}
+    table = '\n'.join(['| | |', '|---|---|'] + [f'| {k} | {v} |' for k, v in rows.items()])
+    return (f"---\nlicense: {licence}\nlibrary_name: transformers\ntags: [fill-mask, {cfg['arch']}]\n---\n\n# {name}\n\n"
+            f"{about + chr(10) * 2 if about else ''}{table}\n\n```python\nimport neoberta  # registers NeoBERTa with the Auto classes\n"
+            f"from transformers import AutoModelForSequenceClassification\n"
+            f"model = AutoModelForSequenceClassification.from_pretrained('checkpoints/{name}', num_labels=2)\n```\n\n"
+            "The data sources keep their own licences (`data/MANIFEST.csv`).\n")
+
+# %% ../nbs/05_pretrain.ipynb #7f1ddd09
+def ship_checkpoint(run:Path|str, dest:Path|str, licence:str='apache-2.0', about:str='') -> Path:
+    "The final weights of finished pretraining run `run` as folder `dest`: bf16 safetensors, config, tokenizer, held-out curve, model card."
+    run, dest = Path(run), Path(dest)
+    if not (run/'model'/'config.json').exists(): raise FileNotFoundError(f"{run} has no final model (model/config.json): has it finished?")
+    model = build_model(run/'model', head='mlm')
+    facts = _card_facts(run)
+    with atomic_path(dest) as tmp:
+        model.to(torch.bfloat16).save_pretrained(tmp)
+        AutoTokenizer.from_pretrained(run/'model').save_pretrained(tmp)
+        shutil.copy(run/'eval.csv', tmp/'eval.csv')
+        (tmp/'README.md').write_text(model_card(dest.name, facts, sum(p.numel() for p in model.parameters()), licence, about))
+    return dest
