@@ -68,6 +68,8 @@ def render(src:Path, nb:nbformat.NotebookNode, nav:str, out:Path) -> Path:
     "Execute `nb` if it is a fast page, convert it to HTML (figures embedded), fix its links and write its page."
     if any(src.relative_to(NBS).match(g) for g in EXECUTED):
         NotebookClient(nb, timeout=600, kernel_name='python3', resources={'metadata': {'path': str(src.parent)}}).execute()
+        for c in nb.cells:  # warnings belong in a build log, not on the page
+            if c.cell_type == 'code': c.outputs = [o for o in c.outputs if o.get('name') != 'stderr']
     body, _ = HTMLExporter(template_name='lab').from_notebook_node(nb)
     body = re.sub(r'(<body[^>]*>)', lambda m: m[1] + nav, body, count=1)
     dest = out/page_of(src)
