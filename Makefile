@@ -64,9 +64,15 @@ pretrained: setup data  ## only the four models the studies fine-tune (NeoBERTa,
 	  -y "{preset: cpu-small, runs: $(SWEEP_MODELS), run_dir: results/pretrain/compare-cpu-small}"
 
 LONG_DIR ?= results/pretrain/long
-pretrain-long: setup data  ## NeoBERTa and the compute-matched ModernBERT, 2 hours of bf16 training each on the whole corpus less the share left to tasks (cpu-long; checkpoints every 12 min, resumable): $(LONG_DIR)/
+LONG_TABLES := from neoberta.core import write_csv; from neoberta.pretrain import run_curves, run_summary; \
+  r = {m: '$(LONG_DIR)/' + m for m in ('neoberta', 'modernbert')}; \
+  write_csv('results/pretrain_long_summary.csv', run_summary(r)); write_csv('results/pretrain_long_curves.csv', run_curves(r))
+pretrain-long: setup data  ## NeoBERTa and the compute-matched ModernBERT, 2 hours of bf16 training each on the whole corpus less the share left to tasks (cpu-long; checkpoints every 12 min, resumable), shipped to checkpoints/ with their tables in results/pretrain_long_*.csv
 	$(BIN)/neoberta-pretrain cpu-long $(LONG_DIR)/neoberta --budget-s 7200
+	$(BIN)/neoberta-ship $(LONG_DIR)/neoberta checkpoints/neoberta-s-long
 	$(BIN)/neoberta-pretrain cpu-long $(LONG_DIR)/modernbert --params "arch=modernbert" --budget-s 7200
+	$(BIN)/neoberta-ship $(LONG_DIR)/modernbert checkpoints/modernbert-s-long
+	$(PY) -c "$(LONG_TABLES)"
 
 PRETRAINED := results/pretrain/compare-cpu-small/neoberta/model
 needs-pretrained = test -f $(PRETRAINED)/config.json || { echo "needs the pretrained models: run 'make pretrained' (or 'make pretrain-compare') first"; exit 1; }

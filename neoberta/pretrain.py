@@ -17,12 +17,12 @@ from transformers import PreTrainedTokenizerFast
 from .data import CorpusConfig, corpus_stats, load_corpus
 
 # %% auto #0
-__all__ = ['SENTENCE_ENDS', 'REPLACEMENTS', 'SCHEDULES', 'PRETRAIN_PRESETS', 'tokenize_documents', 'document_pieces', 'pack_rows',
-           'sentence_pairs', 'MaskSchedule', 'word_continuations', 'MLMCollator', 'PretrainConfig', 'lr_factor',
-           'make_optimizer', 'corpus_ids', 'training_rows', 'held_out_rows', 'batch_rows', 'evaluate_mlm',
-           'save_checkpoint', 'checkpoints', 'latest_checkpoint', 'NonFiniteLoss', 'pretrain', 'with_steps',
-           'fit_to_budget', 'pretrain_config', 'pretrain_cli', 'run_curves', 'run_summary', 'loss_at', 'plot_curves',
-           'model_card', 'ship_checkpoint']
+__all__ = ['SENTENCE_ENDS', 'REPLACEMENTS', 'SCHEDULES', 'PRETRAIN_PRESETS', 'LONG_RUN_CARD', 'tokenize_documents',
+           'document_pieces', 'pack_rows', 'sentence_pairs', 'MaskSchedule', 'word_continuations', 'MLMCollator',
+           'PretrainConfig', 'lr_factor', 'make_optimizer', 'corpus_ids', 'training_rows', 'held_out_rows',
+           'batch_rows', 'evaluate_mlm', 'save_checkpoint', 'checkpoints', 'latest_checkpoint', 'NonFiniteLoss',
+           'pretrain', 'with_steps', 'fit_to_budget', 'pretrain_config', 'pretrain_cli', 'run_curves', 'run_summary',
+           'loss_at', 'plot_curves', 'model_card', 'ship_checkpoint', 'ship_cli']
 
 # %% ../nbs/05_pretrain.ipynb #ad3aeeaa
 def tokenize_documents(tok:PreTrainedTokenizerFast, texts:Dataset|list, batch:int=1000) -> list[list[int]]:
@@ -544,3 +544,15 @@ def ship_checkpoint(run:Path|str, dest:Path|str, licence:str='apache-2.0', about
         shutil.copy(run/'eval.csv', tmp/'eval.csv')
         (tmp/'README.md').write_text(model_card(dest.name, facts, sum(p.numel() for p in model.parameters()), licence, about))
     return dest
+
+# %% ../nbs/05_pretrain.ipynb #4bc1be34
+LONG_RUN_CARD = ("Pretrained by neoberta's `make pretrain-long` on a 2-core CPU: the same data, tokenizer, budget and held-out rows for "
+                 "every architecture, so checkpoints of one such run compare at equal compute.")
+
+@call_parse
+def ship_cli(run_dir:str, # a finished pretraining run folder
+             dest:str, # the checkpoint folder to write (replaced whole)
+             about:str=LONG_RUN_CARD # a paragraph for the model card
+            ):
+    "Write a finished run's final weights as a shippable checkpoint folder (bf16 safetensors, config, tokenizer, model card)."
+    print(ship_checkpoint(run_dir, dest, about=about))
