@@ -24,15 +24,18 @@ from .model import SIZES
 from .tokenizer import TokenizerConfig, encode_task, get_tokenizer, task_collator
 
 # %% auto #0
-__all__ = ['FINETUNE_PRESETS', 'FinetuneConfig', 'finetune_config', 'load_any_task', 'run_task', 'head_for', 'run_tokenizer',
-           'run_model', 'scores', 'per_class', 'confusion', 'AutocastTrainer', 'decode', 'steps_plan', 'make_trainer',
-           'scoring_trainer', 'predict', 'plot_confusion', 'run_inputs', 'weights_sha256', 'finetune']
+__all__ = ['CLASSICAL', 'FINETUNE_PRESETS', 'TFIDF_C', 'FinetuneConfig', 'finetune_config', 'load_any_task', 'run_task',
+           'head_for', 'run_tokenizer', 'run_model', 'scores', 'per_class', 'confusion', 'AutocastTrainer', 'decode',
+           'steps_plan', 'make_trainer', 'scoring_trainer', 'predict', 'plot_confusion', 'run_inputs', 'weights_sha256',
+           'write_test_outputs', 'finetune', 'tfidf_classifier', 'finetune_tfidf']
 
 # %% ../nbs/06_finetune.ipynb #f86e2a46
+CLASSICAL = ('tfidf',)  # models that are not encoders: TF-IDF features into logistic regression, the classical floor
+
 @dataclass(frozen=True)
 class FinetuneConfig:
     "Everything a fine-tuning run depends on."
-    model:str = 'neoberta'          # an architecture of ARCHS (fresh weights at `size`) or a pretrained checkpoint folder
+    model:str = 'neoberta'          # an architecture of ARCHS (fresh weights at `size`), a checkpoint (folder or name), or 'tfidf'
     size:str = 'tiny'               # size preset of a fresh architecture
     tokenizer:TokenizerConfig = TokenizerConfig()  # tokenizer of a fresh architecture (a checkpoint folder brings its own)
     task:str = 'rotten_tomatoes'    # a built-in task, or a .csv/.tsv/.jsonl file with text,label (or tokens,tags) columns
@@ -56,8 +59,8 @@ class FinetuneConfig:
     dtype:str = 'auto'              # 'float32', 'bfloat16' (autocast) or 'auto': `fast_dtype()`, recorded resolved
 
     def __post_init__(self):
-        if not is_checkpoint(self.model) and self.model not in ARCHS:
-            raise ValueError(f"model must be one of {ARCHS} or a checkpoint folder (with config.json), got {self.model!r}")
+        if not is_checkpoint(self.model) and self.model not in ARCHS + CLASSICAL:
+            raise ValueError(f"model must be one of {ARCHS + CLASSICAL} or a checkpoint (a folder with config.json, or a name), got {self.model!r}")
         if self.size not in SIZES: raise ValueError(f"size must be one of {list(SIZES)}, got {self.size!r}")
         if self.casing not in CASINGS: raise ValueError(f"casing must be one of {CASINGS}, got {self.casing!r}")
         object.__setattr__(self, 'dtype', resolve_dtype(self.dtype))
@@ -237,10 +240,20 @@ def weights_sha256(model:str) -> str|None:
     if not is_checkpoint(model): return None
     return config_hash([sha256_file(f) for f in sorted(checkpoint_folder(model).glob('*.safetensors'))])
 
+def write_test_outputs(run:Path, task:Task, split, gold:list, pred:list):
+    "A run's per-class scores, confusion matrix (table and figure) and test predictions."
+    matrix = confusion(task, gold, pred)
+    for name, table in (('per_class', per_class(task, gold, pred)), ('confusion', matrix.reset_index())):
+        write_csv(run/f'{name}.csv', table)
+    plot_confusion(matrix, run/'confusion')
+    with atomic_path(run/'predictions.jsonl') as tmp:
+        pd.DataFrame(_prediction_records(task, split, gold, pred)).to_json(tmp, orient='records', lines=True)
+
 def finetune(cfg:FinetuneConfig, run_dir:Path|str, task:Task|None=None, save_model:bool=True) -> Path:
     "Fine-tune the run of `cfg` into `run_dir` (`task` replaces the named task, e.g. a user's `Task`); returns the run folder."
     run = Path(run_dir)
     if (run/'metrics.json').exists(): return run
+    if cfg.model == 'tfidf': return finetune_tfidf(cfg, run, task)
     shutil.rmtree(run/'trainer', ignore_errors=True)
     task, tok, model, data = run_inputs(cfg, task)
     start_run(run, dict(config=asdict(cfg), task=task.name, kind=task.kind, metric=task.metric,
@@ -254,15 +267,44 @@ def finetune(cfg:FinetuneConfig, run_dir:Path|str, task:Task|None=None, save_mod
     dev, _, _ = predict(trainer, tok, task, fixed_sample(task.splits['validation'], cfg.eval_examples), cfg.max_length)
     test_split = fixed_sample(task.splits['test'], cfg.eval_examples)
     test, gold, pred = predict(trainer, tok, task, test_split, cfg.max_length)
-    matrix = confusion(task, gold, pred)
-    for name, table in (('per_class', per_class(task, gold, pred)), ('confusion', matrix.reset_index())):
-        write_csv(run/f'{name}.csv', table)
-    plot_confusion(matrix, run/'confusion')
-    with atomic_path(run/'predictions.jsonl') as tmp:
-        pd.DataFrame(_prediction_records(task, test_split, gold, pred)).to_json(tmp, orient='records', lines=True)
+    write_test_outputs(run, task, test_split, gold, pred)
     if save_model:
         with atomic_path(run/'model') as tmp: trainer.save_model(str(tmp)); tok.save_pretrained(tmp)
     shutil.rmtree(run/'trainer', ignore_errors=True)
     write_json(run/'metrics.json', dict(task=task.name, metric=task.metric, n_train=len(task.splits['train']), dev=dev, test=test,
                                         steps=trainer.state.global_step, best_step=trainer.state.best_global_step, train_seconds=seconds))
+    return run
+
+# %% ../nbs/06_finetune.ipynb #fd95660d
+TFIDF_C = (0.1, 1.0, 10.0, 100.0)  # inverse regularisation strengths tried; the best on the dev sample is kept
+
+def tfidf_classifier(texts:list[str], labels:list[int], C:float=1.0, seed:int=0):
+    "Word 1-2-gram TF-IDF (sublinear tf) into logistic regression, fit on `texts`; a single class gives a constant classifier."
+    from sklearn.dummy import DummyClassifier
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    head = LogisticRegression(C=C, max_iter=2000, random_state=seed) if len(set(labels)) > 1 else DummyClassifier()
+    return make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), head).fit(texts, labels)
+
+def finetune_tfidf(cfg:FinetuneConfig, run_dir:Path|str, task:Task|None=None) -> Path:
+    "The run of `cfg` with TF-IDF and logistic regression in place of an encoder (classification tasks only)."
+    run, task = Path(run_dir), run_task(cfg, task)
+    if task.kind != 'classification': raise ValueError(f"model 'tfidf' classifies whole texts; task {task.name!r} is {task.kind}")
+    start_run(run, dict(config=asdict(cfg), task=task.name, kind=task.kind, metric=task.metric,
+                        labels=task.label_names, n_train=len(task.splits['train']), weights_sha256=None))
+    train, dev_sample = task.splits['train'], fixed_sample(task.splits['validation'], cfg.dev_examples)
+    t0 = time.perf_counter()
+    fits = {C: tfidf_classifier(train['text'], train['label'], C, cfg.seed) for C in TFIDF_C}
+    curve = pd.DataFrame([dict(C=C, **{f'eval_{k}': v for k, v in scores(task, dev_sample['label'], f.predict(dev_sample['text']).tolist()).items()})
+                          for C, f in fits.items()])
+    best = fits[curve.C[curve[f'eval_{task.metric}'].idxmax()]]
+    seconds = time.perf_counter() - t0
+    write_csv(run/'dev_curve.csv', curve)
+    dev_split, test_split = (fixed_sample(task.splits[s], cfg.eval_examples) for s in ('validation', 'test'))
+    dev = scores(task, dev_split['label'], best.predict(dev_split['text']).tolist())
+    gold, pred = test_split['label'], best.predict(test_split['text']).tolist()
+    write_test_outputs(run, task, test_split, gold, pred)
+    write_json(run/'metrics.json', dict(task=task.name, metric=task.metric, n_train=len(train), dev=dev, test=scores(task, gold, pred),
+                                        steps=None, best_step=None, train_seconds=seconds))
     return run
