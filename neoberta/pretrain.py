@@ -528,7 +528,7 @@ def model_card(name:str, facts:dict, parameters:int, licence:str='apache-2.0', a
     return (f"---\nlicense: {licence}\nlibrary_name: transformers\ntags: [fill-mask, {cfg['arch']}]\n---\n\n# {name}\n\n"
             f"{about + chr(10) * 2 if about else ''}{table}\n\n```python\nimport neoberta  # registers NeoBERTa with the Auto classes\n"
             f"from transformers import AutoModelForSequenceClassification\n"
-            f"model = AutoModelForSequenceClassification.from_pretrained('checkpoints/{name}', num_labels=2)\n```\n\n"
+            f"model = AutoModelForSequenceClassification.from_pretrained('checkpoints/{name}', num_labels=2, dtype='float32')\n```\n\n"
             "The data sources keep their own licences (`data/MANIFEST.csv`).\n")
 
 # %% ../nbs/05_pretrain.ipynb #7f1ddd09
