@@ -18,7 +18,7 @@ from fastcore.script import call_parse
 from .baselines import ARCHS, is_checkpoint
 from .core import config_hash, git_revision, project_root, results_dir, start_run, write_csv, write_json
 from .data import learning_curve_sizes
-from .finetune import load_any_task, weights_sha256
+from .finetune import CLASSICAL, load_any_task, weights_sha256
 
 # %% auto #0
 __all__ = ['Sweep', 'load_sweep', 'template_path', 'check_parameters', 'sweep_points', 'point_id', 'run_point',
@@ -128,9 +128,9 @@ def run_point(template:Path, params:dict, folder:Path) -> dict:
     return _record(folder, params, status, error, started, time.perf_counter() - t0)
 
 def awaits_checkpoint(params:dict) -> bool:
-    "Does the point fine-tune a checkpoint folder (a `model` that is not an architecture) that does not exist yet?"
+    "Does the point fine-tune a checkpoint (a `model` that is neither an architecture nor a classical model) that does not exist yet?"
     model = params.get('model')
-    return isinstance(model, str) and model not in ARCHS and not is_checkpoint(model)
+    return isinstance(model, str) and model not in ARCHS + CLASSICAL and not is_checkpoint(model)
 
 def check_weights(rows:pd.DataFrame):
     "Fail if recorded runs on a checkpoint folder started from other weights than the folder holds now."
