@@ -131,11 +131,11 @@ def build_model(arch:str|Path, # one of `ARCHS`, or a local checkpoint folder
     options = _head_options(head, labels)
     if cls_objective is not None: options['cls_objective'] = cls_objective
     torch.manual_seed(seed)
-    if is_checkpoint(arch):
+    if (folder := checkpoint_folder(arch)) is not None:
         if {'hidden_dropout', 'attention_dropout'} & set(config_kwargs):  # named the same for every architecture
-            options |= dropout_fields(AutoConfig.from_pretrained(checkpoint_folder(arch)).model_type, config_kwargs.pop('hidden_dropout', 0.0),
+            options |= dropout_fields(AutoConfig.from_pretrained(folder).model_type, config_kwargs.pop('hidden_dropout', 0.0),
                                       config_kwargs.pop('attention_dropout', 0.0))
-        return HEADS[head].from_pretrained(checkpoint_folder(arch), dtype=torch.float32, **options, **config_kwargs)  # float32 masters, whatever the checkpoint stores
+        return HEADS[head].from_pretrained(folder, dtype=torch.float32, **options, **config_kwargs)  # float32 masters, whatever the checkpoint stores
     if arch not in ARCHS: raise ValueError(f"arch must be one of {ARCHS} or a checkpoint folder (with config.json), got {arch!r}")
     if arch != 'neoberta' and (head == 'pretraining' or cls_objective):
         raise ValueError(f"the sentence-level objective is NeoBERTa's: use head='mlm' for {arch!r}")

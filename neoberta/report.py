@@ -53,10 +53,9 @@ def _ratio(a:float, b:float) -> str: return f'{a / b:.2f}x'
 def speed_table(bench:pd.DataFrame, against:str='bert') -> pd.DataFrame:
     "Training tokens/s and variable-length inference sequences/s of NeoBERTa and `against`, per precision, eager mode."
     b = bench[~bench.compiled.astype(bool)].set_index(['arch', 'dtype'])
-    rows = []
+    name, rows = against.upper() if against == 'bert' else against, []
     for dtype in b.index.get_level_values('dtype').unique():
         neo, ref = b.loc[('neoberta', dtype)], b.loc[(against, dtype)]
-        name = against.upper() if against == 'bert' else against
         rows.append({'precision': dtype, 'NeoBERTa train tokens/s': neo.train_tokens_per_s, f'{name} train tokens/s': ref.train_tokens_per_s,
                      'train ratio': _ratio(neo.train_tokens_per_s, ref.train_tokens_per_s),
                      'NeoBERTa inference seqs/s': neo.infer_variable_seqs_per_s, f'{name} inference seqs/s': ref.infer_variable_seqs_per_s,
@@ -76,7 +75,8 @@ def downstream_table(results:pd.DataFrame, n:int=1024) -> pd.DataFrame:
     "Mean test score (points) over replicates at `n` training examples, a row per task and the five-task mean, a column per model."
     c = curve_table(results)
     t = c[c.n == n].groupby(['task', 'model']).score.mean().mul(100).unstack('model')
-    t = t.rename(index=TASK_NAMES, columns=MODEL_NAMES)[[m for m in MODEL_NAMES.values() if m in t.rename(columns=MODEL_NAMES)]]
+    t = t.rename(index=TASK_NAMES, columns=MODEL_NAMES)
+    t = t[[m for m in MODEL_NAMES.values() if m in t]]
     t.loc['mean of the tasks'] = t.mean()
     return t.rename_axis(index='task', columns=None).reset_index()
 
@@ -119,8 +119,6 @@ def readme_cli(check:bool=False # only check: exit with status 1 if README.md wo
               ):
     "Rewrite the README's result tables from the committed tables under `results/`."
     path = project_root()/'README.md'
-    text = path.read_text(encoding='utf-8')
-    new = render_readme(text, readme_tables(path.parent))
-    if check:
-        if new != text: sys.exit('README.md is out of date with the tables under results/: run `make readme` and commit it')
-    elif new != text: write_text(path, new)
+    if readme_in_sync(path): return
+    if check: sys.exit('README.md is out of date with the tables under results/: run `make readme` and commit it')
+    write_text(path, render_readme(path.read_text(encoding='utf-8'), readme_tables(path.parent)))
