@@ -14,7 +14,7 @@ import torch
 from datasets import Dataset
 from transformers import PreTrainedTokenizerFast
 
-from .data import CorpusConfig, corpus_stats, load_corpus
+from .data import TASK_RESERVE, CorpusConfig, corpus_stats, load_corpus
 
 # %% auto #0
 __all__ = ['SENTENCE_ENDS', 'REPLACEMENTS', 'SCHEDULES', 'PRETRAIN_PRESETS', 'LONG_RUN_CARD', 'tokenize_documents',
@@ -22,7 +22,7 @@ __all__ = ['SENTENCE_ENDS', 'REPLACEMENTS', 'SCHEDULES', 'PRETRAIN_PRESETS', 'LO
            'PretrainConfig', 'lr_factor', 'make_optimizer', 'corpus_ids', 'training_rows', 'held_out_rows',
            'batch_rows', 'evaluate_mlm', 'save_checkpoint', 'checkpoints', 'latest_checkpoint', 'NonFiniteLoss',
            'pretrain', 'with_steps', 'fit_to_budget', 'pretrain_config', 'pretrain_cli', 'run_curves', 'run_summary',
-           'loss_at', 'plot_curves', 'model_card', 'ship_checkpoint', 'ship_cli']
+           'update_run_tables', 'loss_at', 'plot_curves', 'model_card', 'ship_checkpoint', 'ship_cli']
 
 # %% ../nbs/05_pretrain.ipynb #ad3aeeaa
 def tokenize_documents(tok:PreTrainedTokenizerFast, texts:Dataset|list, batch:int=1000) -> list[list[int]]:
@@ -229,7 +229,7 @@ PRETRAIN_PRESETS = {
                                 seq_len=64, batch=8, steps=12, eval_every=6, save_every=6, eval_rows=16),
     'cpu-small': PretrainConfig(size='s', steps=2000, batch=32, lr=1e-3, eval_every=200, save_every=200, eval_rows=256),
     # the long CPU run: the whole mix but the fifth of each source left to tasks; steps come from a time budget
-    'cpu-long': PretrainConfig(size='s', tokenizer=TokenizerConfig(corpus=CorpusConfig(words_per_source=100_000_000, reserve=0.2)),
+    'cpu-long': PretrainConfig(size='s', tokenizer=TokenizerConfig(corpus=CorpusConfig(words_per_source=100_000_000, reserve=TASK_RESERVE)),
                                steps=8000, batch=64, lr=1e-3, warmup=0.02, eval_rows=1024),
     'gpu-base': PretrainConfig(size='base', seq_len=512, batch=512, steps=100_000, lr=6e-4, eval_every=2000, save_every=2000, eval_rows=4096),
 }
@@ -481,6 +481,15 @@ def run_summary(runs:dict) -> pd.DataFrame:
                          tokens_per_s=float(log.tokens_per_s.iloc[-1]), real_fraction=float(log.real_fraction.mean()),
                          eval_loss=float(ev.eval_loss.iloc[-1]), eval_accuracy=float(ev.eval_accuracy.iloc[-1])))
     return pd.DataFrame(rows)
+
+def update_run_tables(runs:dict, summary:Path|str, curves:Path|str) -> list[str]:
+    """Rewrite the tables `summary` and `curves` with the runs of `runs` ({name: folder}) whose folders are here, keeping
+    the rows of the others (a run trained on another day or machine); returns the names updated."""
+    here = {name: p for name, p in runs.items() if (Path(p)/'eval.csv').exists()}
+    for path, table in ((summary, run_summary), (curves, run_curves)):
+        old = pd.read_csv(path) if Path(path).exists() else pd.DataFrame({'run': []})
+        if here: write_csv(path, pd.concat([old[~old.run.isin(here)], table(here)], ignore_index=True))
+    return list(here)
 
 def loss_at(curves:pd.DataFrame, seconds:float) -> pd.Series:
     "Each run's held-out loss at its last evaluation within `seconds` of training (NaN if it had none by then)."
