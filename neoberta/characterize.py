@@ -24,7 +24,7 @@ from transformers import PreTrainedTokenizerFast
 
 from .baselines import ARCHS, build_model
 from .core import start_run, write_csv
-from .data import fixed_sample, load_corpus
+from .data import TASKS, fixed_sample, load_corpus
 from .finetune import finetune_config, head_for, load_any_task
 from .tokenizer import encode_task, task_collator
 
@@ -33,9 +33,9 @@ __all__ = ['CURVE_FORMS', 'DRIFT_PRIOR', 'PRIOR_WEIGHT', 'POOLED_FORMULA', 'MIN_
            'FEATURE_FORMULAS', 'CurveForm', 'score_scale', 'CurveFit', 'fit_curve', 'extrapolate', 'task_texts',
            'label_distribution', 'unigram_divergence', 'dsir_features', 'task2vec', 'corpus_sample', 'task_features',
            'task_feature_table', 'task_distances', 'model_features', 'curve_table', 'predict_scores', 'labels_needed',
-           'rank_models', 'extrapolation_examples', 'PooledPredictor', 'fit_pooled', 'evaluate_predictions',
-           'prediction_scores', 'selection_regret', 'collection_backtest', 'feature_tables', 'formulas_with_features',
-           'evaluation_tables', 'labels_table', 'band_table', 'characterize_sweep']
+           'rank_models', 'source_of', 'extrapolation_examples', 'PooledPredictor', 'fit_pooled',
+           'evaluate_predictions', 'prediction_scores', 'selection_regret', 'collection_backtest', 'feature_tables',
+           'formulas_with_features', 'evaluation_tables', 'labels_table', 'band_table', 'characterize_sweep']
 
 # %% ../nbs/09_characterize.ipynb #77bee525
 def _pow3(n, a, b, c): return a - b * n ** -c
@@ -332,9 +332,13 @@ def rank_models(curves:pd.DataFrame, budget:int, coverage:float=0.8) -> pd.DataF
             .assign(rank=lambda d: range(1, len(d) + 1)).reset_index(drop=True))
 
 # %% ../nbs/09_characterize.ipynb #ac9a169a
+def source_of(task:str) -> str:
+    "The source a task's text comes from (`TASKS`); a task from a file of one's own is a source of its own."
+    return TASKS[task][0] if task in TASKS else task
+
 def extrapolation_examples(curves:pd.DataFrame) -> pd.DataFrame:
     """Every way to extrapolate every curve (task, model) of `curves`: observe its sizes up to a cutoff (at least two), predict each
-    run at a larger size. Columns: task, model, fold, cutoff, n, score (the truth), last (mean score at the cutoff), curve and
+    run at a larger size. Columns: task, source, model, fold, cutoff, n, score (the truth), last (mean score at the cutoff), curve and
     curve_sd (the per-curve fit's median and sd), log_ratio (doublings from the cutoff), log_cutoff (log2 of the cutoff); scores in [0, 1]."""
     rows = []
     for (task, model), g in curves.groupby(['task', 'model']):
@@ -345,7 +349,7 @@ def extrapolation_examples(curves:pd.DataFrame) -> pd.DataFrame:
             fit = fit_curve(seen.n, seen.score / scale)
             last = seen[seen.n == cutoff].score.mean() / scale
             later = g[g.n > cutoff]
-            rows.append(pd.DataFrame(dict(task=task, model=model, fold=later.fold.values, cutoff=cutoff, n=later.n.values,
+            rows.append(pd.DataFrame(dict(task=task, source=source_of(task), model=model, fold=later.fold.values, cutoff=cutoff, n=later.n.values,
                                           score=later.score.values / scale, last=last, curve=fit.predict(later.n.values)['median'].values,
                                           curve_sd=fit.sd(later.n.values), log_ratio=np.log2(later.n.values / cutoff),
                                           log_cutoff=np.log2(cutoff))))
@@ -375,7 +379,7 @@ def _calibration_groups(examples:pd.DataFrame) -> list[tuple]:
 
 @dataclass
 class PooledPredictor:
-    """Quantile regressions (low, median, high) over many curves, with conformal margins calibrated on held-out tasks, one per
+    """Quantile regressions (low, median, high) over many curves, with conformal margins calibrated on held-out sources, one per
     calibration group (`_calibration_groups`); an example takes the margin of its finest group that has one."""
     formula:str
     coverage:float
@@ -391,17 +395,18 @@ class PooledPredictor:
 
 MIN_CALIBRATION = 30  # held-out examples a calibration group needs for its own margin
 
-def fit_pooled(examples:pd.DataFrame, formula:str=POOLED_FORMULA, coverage:float=0.8) -> PooledPredictor:
-    """Conformalized quantile regression: fit the quantile regressions with each task held out in turn and score how far its
-    examples fall outside the raw range; the margin that covers `coverage` of them, per calibration group, widens (or
-    narrows) the range of the regressions fit on every task."""
+def fit_pooled(examples:pd.DataFrame, formula:str=POOLED_FORMULA, coverage:float=0.8, by:str='source') -> PooledPredictor:
+    """Conformalized quantile regression: fit the quantile regressions with each source's tasks held out in turn (or each
+    value of another column `by`) and score how far their examples fall outside the raw range; the margin that covers
+    `coverage` of them, per calibration group, widens (or narrows) the range of the regressions fit on every task. Tasks
+    of one source share text and labels, so holding out a task alone would calibrate on what its siblings taught."""
     if not 0 < coverage < 1: raise ValueError(f"coverage must be in (0, 1), got {coverage!r}")
-    tasks = examples.task.unique()
-    if len(tasks) < 2: raise ValueError(f"calibrating on held-out tasks needs two or more tasks; got {list(tasks)}")
+    groups = examples[by].unique()
+    if len(groups) < 2: raise ValueError(f"calibrating on held-out {by}s needs two or more of them; got {list(groups)}")
     quantiles = ((1 - coverage) / 2, .5, (1 + coverage) / 2)
     held_out = []
-    for task in tasks:
-        rest, one = examples[examples.task != task], examples[examples.task == task]
+    for group in groups:
+        rest, one = examples[examples[by] != group], examples[examples[by] == group]
         q = _sorted_quantiles(_quantile_fits(rest, formula, quantiles), one)
         held_out.append(one[['task', 'model', 'cutoff', 'n', 'log_ratio', 'log_cutoff']].assign(conformity=np.maximum(q[:, 0] - one.score, one.score - q[:, 2])))
     calibration = pd.concat(held_out, ignore_index=True)
@@ -438,9 +443,9 @@ def evaluate_predictions(curves:pd.DataFrame, examples:pd.DataFrame|None=None, h
                          formula:str=POOLED_FORMULA) -> pd.DataFrame:
     """Predict the largest size of every curve from a prefix (at most each horizon's share of that size), by four methods: the last
     observed score, the best single power law, the per-curve fit, and the pooled predictor trained and calibrated without the
-    curve's task (leave one task out). One row per method, horizon and run at the largest size; scores in [0, 1]."""
+    curve's source (leave one source out: every task of it held out together). One row per method, horizon and run at the largest size; scores in [0, 1]."""
     examples = extrapolation_examples(curves) if examples is None else examples  # with any features the formula names
-    pooled = {t: fit_pooled(examples[examples.task != t], formula, coverage) for t in curves.task.unique()}
+    pooled = {s: fit_pooled(examples[examples.source != s], formula, coverage) for s in examples.source.unique()}
     rows = []
     for (task, model), g in curves.groupby(['task', 'model']):
         scale, top = score_scale(g.score), g.n.max()
@@ -451,7 +456,7 @@ def evaluate_predictions(curves:pd.DataFrame, examples:pd.DataFrame|None=None, h
             if seen.n.nunique() < 2: continue
             cutoff = seen.n.max()
             ex = examples[(examples.task == task) & (examples.model == model) & (examples.cutoff == cutoff) & (examples.n == top)]
-            pool = pooled[task].predict(ex).iloc[0]
+            pool = pooled[source_of(task)].predict(ex).iloc[0]
             for method, (median, low, high) in dict(last=_last_baseline(seen, coverage), power_law=_power_law_baseline(seen, top, coverage),
                                                     curve=_curve_range(ex.iloc[0], coverage), pooled=(pool['median'], pool.low, pool.high)).items():
                 rows.append(pd.DataFrame(dict(method=method, horizon=h, task=task, model=model, cutoff=cutoff, n=top, fold=truth.fold.values,
