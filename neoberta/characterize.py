@@ -417,7 +417,7 @@ def fit_pooled(examples:pd.DataFrame, formula:str=POOLED_FORMULA, coverage:float
     return PooledPredictor(formula, coverage, _quantile_fits(examples, formula, quantiles), margins, calibration)
 
 # %% ../nbs/09_characterize.ipynb #cbc136d8
-HORIZONS = (0.1, 0.25, 0.5)
+HORIZONS = (0.1, 0.25, 0.5)  # prefixes as a share of a curve's largest size; a horizon of 1 or more is a pilot's size in examples
 
 def _power_law_baseline(seen:pd.DataFrame, target:float, coverage:float) -> tuple:
     "The best single power law by fit (pow3 or pow4, least squared error), with a range from its residual spread."
@@ -439,26 +439,56 @@ def _curve_range(example:pd.Series, coverage:float) -> tuple:
     half = stats.norm.ppf(.5 + coverage / 2) * example.curve_sd
     return example.curve, max(example.curve - half, 0), min(example.curve + half, 1)
 
+def _curve_margins(examples:pd.DataFrame, coverage:float) -> dict:
+    """Conformal multipliers of the per-curve fit's sd, one per calibration group (`_calibration_groups`): the factor by which
+    `curve_sd` must be stretched (or shrunk) for `curve` +- factor x sd to cover `coverage` of `examples`."""
+    ratio = (examples.score - examples.curve).abs().to_numpy() / np.maximum(examples.curve_sd.to_numpy(), 1e-6)
+    members = defaultdict(list)
+    for groups, r in zip(_calibration_groups(examples), ratio):
+        for g in groups: members[g].append(r)
+    return {g: _conformal_margin(np.array(r), coverage) for g, r in members.items() if len(r) >= MIN_CALIBRATION or g == ()}
+
+def _calibrated_curve_range(example:pd.Series, margins:dict) -> tuple:
+    "The per-curve fit's median with its sd stretched by the margin of the example's finest calibration group."
+    [groups] = _calibration_groups(pd.DataFrame([example[['log_ratio', 'log_cutoff']].astype(float)]))
+    half = next(margins[g] for g in groups if g in margins) * example.curve_sd
+    return example.curve, max(example.curve - half, 0), min(example.curve + half, 1)
+
+def _mean_curve_baseline(others:pd.Series, coverage:float) -> tuple:
+    "The mean of other tasks' scores at the same size (nothing about the task itself), ranged by their spread."
+    lo, hi = np.quantile(others, [(1 - coverage) / 2, (1 + coverage) / 2])
+    return others.mean(), min(lo, others.mean()), max(hi, others.mean())
+
 def evaluate_predictions(curves:pd.DataFrame, examples:pd.DataFrame|None=None, horizons=HORIZONS, coverage:float=0.8,
                          formula:str=POOLED_FORMULA) -> pd.DataFrame:
-    """Predict the largest size of every curve from a prefix (at most each horizon's share of that size), by four methods: the last
-    observed score, the best single power law, the per-curve fit, and the pooled predictor trained and calibrated without the
-    curve's source (leave one source out: every task of it held out together). One row per method, horizon and run at the largest size; scores in [0, 1]."""
+    """Predict the largest size of every curve from a prefix (the sizes up to each horizon's share of the largest, or up to a
+    pilot's size for a horizon of 1 or more), by six methods: the mean curve of the other sources' tasks (the same model's mean
+    score at that size: nothing about the task), the last observed score, the best single power law, the per-curve fit with its
+    own range and with that range calibrated on the other sources' prefix errors (`curve_calibrated`), and the pooled predictor
+    trained and calibrated without the curve's source (leave one source out: every task of it held out together). One row
+    per method, horizon and run at the largest size; scores in [0, 1]."""
     examples = extrapolation_examples(curves) if examples is None else examples  # with any features the formula names
     pooled = {s: fit_pooled(examples[examples.source != s], formula, coverage) for s in examples.source.unique()}
+    stretch = {s: _curve_margins(examples[examples.source != s], coverage) for s in examples.source.unique()}
+    means = (curves.assign(score=curves.score / curves.groupby('task').score.transform(score_scale), source=curves.task.map(source_of))
+             .groupby(['source', 'task', 'model', 'n']).score.mean().reset_index())
     rows = []
     for (task, model), g in curves.groupby(['task', 'model']):
         scale, top = score_scale(g.score), g.n.max()
         g = g.assign(score=g.score / scale)
         truth = g[g.n == top]
+        others = means[(means.source != source_of(task)) & (means.model == model) & (means.n == top)].score
         for h in horizons:
-            seen = g[g.n <= h * top]
+            seen = g[g.n <= (h if h >= 1 else h * top)]
             if seen.n.nunique() < 2: continue
             cutoff = seen.n.max()
             ex = examples[(examples.task == task) & (examples.model == model) & (examples.cutoff == cutoff) & (examples.n == top)]
             pool = pooled[source_of(task)].predict(ex).iloc[0]
-            for method, (median, low, high) in dict(last=_last_baseline(seen, coverage), power_law=_power_law_baseline(seen, top, coverage),
-                                                    curve=_curve_range(ex.iloc[0], coverage), pooled=(pool['median'], pool.low, pool.high)).items():
+            methods = dict(last=_last_baseline(seen, coverage), power_law=_power_law_baseline(seen, top, coverage),
+                           curve=_curve_range(ex.iloc[0], coverage), curve_calibrated=_calibrated_curve_range(ex.iloc[0], stretch[source_of(task)]),
+                           pooled=(pool['median'], pool.low, pool.high))
+            if len(others) >= 2: methods = dict(mean_curve=_mean_curve_baseline(others, coverage)) | methods
+            for method, (median, low, high) in methods.items():
                 rows.append(pd.DataFrame(dict(method=method, horizon=h, task=task, model=model, cutoff=cutoff, n=top, fold=truth.fold.values,
                                               actual=truth.score.values, median=median, low=low, high=high)))
     return pd.concat(rows, ignore_index=True)
@@ -561,15 +591,16 @@ def band_table(curves:pd.DataFrame, beyond:float=4, coverage:float=0.8, points:i
     return pd.concat([predict_scores(g, np.geomspace(g.n.min(), g.n.max() * beyond, points), coverage).assign(task=t, model=m)
                       for (t, m), g in curves.groupby(['task', 'model'])], ignore_index=True)
 
-def characterize_sweep(results:Path|str, run_dir:Path|str, probe:str|None=None, formulas:dict|None=None, coverages=COVERAGES,
+def characterize_sweep(results:Path|str|list, run_dir:Path|str, probe:str|None=None, formulas:dict|None=None, coverages=COVERAGES,
                        horizons=HORIZONS, feature_kwargs:dict|None=None) -> Path:
-    """The characterization of a sweep's results table, as CSV tables in `run_dir`: curves, task and model features (with a probe),
+    """The characterization of a sweep's results table (or of several sweeps' tables together), as CSV tables in `run_dir`: curves, task and model features (with a probe),
     extrapolation examples, every method's predictions at every coverage and horizon, their scores, the selection regret (at
     80% when it is among `coverages`), labels needed, the collection-round backtest, and learning-curve bands."""
     strict = formulas is not None
     formulas = formulas or ({'pooled': POOLED_FORMULA} if probe is None else FEATURE_FORMULAS)
-    run = start_run(run_dir, dict(results=str(results), probe=probe, formulas=formulas, coverages=list(coverages), horizons=list(horizons)))
-    results = pd.read_csv(results)
+    tables_in = [results] if isinstance(results, (str, Path)) else list(results)
+    run = start_run(run_dir, dict(results=[str(r) for r in tables_in], probe=probe, formulas=formulas, coverages=list(coverages), horizons=list(horizons)))
+    results = pd.concat([pd.read_csv(r) for r in tables_in], ignore_index=True)
     curves = curve_table(results)
     examples = extrapolation_examples(curves)
     tables = dict(curves=curves)
