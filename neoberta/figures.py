@@ -47,6 +47,8 @@ def plot_learning_curves(curves:pd.DataFrame, bands:pd.DataFrame, path:Path|str|
     axes[0].legend(fontsize=7); axes[0].set_ylabel('test score')
     return _finish(fig, path)
 
+def _horizon_name(h:float) -> str: return f"{h:.0%} prefix" if h < 1 else f"{h:g}-example pilot"
+
 def plot_predicted_vs_actual(predictions:pd.DataFrame, path:Path|str|None=None, nominal:float=0.8, methods=('curve', 'pooled')):
     "Predicted median and range against the actual score at each curve's largest size; one panel per (method, horizon)."
     p = predictions[np.isclose(predictions.nominal, nominal) & predictions.method.isin(methods)]
@@ -58,7 +60,7 @@ def plot_predicted_vs_actual(predictions:pd.DataFrame, path:Path|str|None=None, 
         ax.errorbar(per.actual, per['median'], yerr=[per['median'] - per.low, per.high - per['median']], fmt='o', ms=3, lw=.8, alpha=.7)
         lims = [0, max(per.high.max(), per.actual.max()) * 1.05]
         ax.plot(lims, lims, color='grey', lw=.8)
-        ax.set(xlim=lims, ylim=lims, title=f"{method}, {horizon:.0%} prefix: coverage {covered:.2f}", xlabel='actual')
+        ax.set(xlim=lims, ylim=lims, title=f"{method}, {_horizon_name(horizon)}: coverage {covered:.2f}", xlabel='actual')
         ax.title.set_fontsize(9)
     axes[0].set_ylabel(f'predicted (median, {nominal:.0%} range)')
     return _finish(fig, path)
@@ -71,7 +73,7 @@ def plot_calibration(scores:pd.DataFrame, path:Path|str|None=None):
         for method, g in scores[scores.horizon == h].groupby('method', sort=False):
             ax.plot(g.nominal, g.coverage, marker='o', ms=3, label=method)
         ax.plot([0, 1], [0, 1], color='grey', lw=.8)
-        ax.set(xlim=(.4, 1), ylim=(0, 1), title=f"{h:.0%} prefix", xlabel='nominal coverage')
+        ax.set(xlim=(.4, 1), ylim=(0, 1), title=_horizon_name(h), xlabel='nominal coverage')
     axes[0].set_ylabel('empirical coverage'); axes[0].legend(fontsize=7)
     return _finish(fig, path)
 
