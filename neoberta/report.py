@@ -26,7 +26,8 @@ MODEL_NAMES = {'neoberta': 'NeoBERTa', 'modernbert': 'ModernBERT', 'bert-lr3e-4'
                'neoberta (fresh)': 'fresh weights'}  # the studies' model folders as people name them
 TASK_NAMES = {'trec': 'TREC', 'rotten_tomatoes': 'Rotten Tomatoes', '20newsgroups': '20 Newsgroups', 'brown_pos': 'Brown POS',
               'wnut16': 'WNUT-16 (entity F1)'}
-METHOD_NAMES = {'last': 'last observed', 'power_law': 'best power law', 'curve': 'per-curve fit', 'pooled': 'pooled (CQR)',
+METHOD_NAMES = {'mean_curve': 'mean curve of other sources', 'last': 'last observed', 'power_law': 'best power law',
+                'curve': 'per-curve fit', 'curve_calibrated': 'per-curve fit, calibrated range', 'pooled': 'pooled (CQR)',
                 'pooled+model': 'pooled + model features', 'pooled+task': 'pooled + task features'}
 
 def results_table(name:str, root:Path|None=None) -> pd.DataFrame:
@@ -86,7 +87,8 @@ def predictor_table(scores:pd.DataFrame, nominal:float=0.8, methods=('last', 'po
     s = scores[(scores.nominal == nominal) & scores.method.isin(methods)]
     cols = {}
     for stat, label in (('mae', 'MAE'), ('coverage', 'coverage')):
-        for h, v in s.pivot_table(stat, 'method', 'horizon').items(): cols[f'{label} from {h:.0%}'] = v
+        by_horizon = sorted(s.pivot_table(stat, 'method', 'horizon').items(), key=lambda hv: (hv[0] < 1, hv[0]))  # a pilot first
+        for h, v in by_horizon: cols[f'{label} from ' + (f'{h:.0%}' if h < 1 else f'a {h:g}-example pilot')] = v
     t = pd.DataFrame(cols).reindex(list(methods))
     return t.rename(index=METHOD_NAMES).rename_axis('method').reset_index()
 
