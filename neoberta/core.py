@@ -16,7 +16,7 @@ import numpy as np
 __all__ = ['DTYPES', 'TRACKED_PACKAGES', 'project_root', 'data_dir', 'results_dir', 'set_seed', 'default_device', 'fast_dtype',
            'resolve_dtype', 'autocast', 'atomic_path', 'exclusive', 'write_text', 'write_json', 'write_csv',
            'save_figure', 'sha256_file', 'config_hash', 'package_versions', 'git_revision', 'env_record', 'start_run',
-           'with_overrides']
+           'start_ray', 'with_overrides']
 
 # %% ../nbs/00_core.ipynb #2c84a1ba
 def project_root(start:Path|None=None # folder to search upwards from (default: this package's folder, then the working folder)
@@ -176,6 +176,18 @@ def start_run(run_dir:Path|str, # the run's folder (created)
     run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
     write_json(run_dir/'params.json', params); write_json(run_dir/'env.json', env_record())
     return run_dir
+
+# %% ../nbs/00_core.ipynb #a08c289e
+def start_ray(address:str|None=None, # a cluster's address (`ray://...` or `auto`); None: a local Ray
+              tries:int=3, # attempts when a local raylet is too slow to start
+              **kwargs):
+    "`ray.init` without dashboard or driver logs, tried again after a start-up time-out."
+    import ray
+    for attempt in range(tries):
+        try: return ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level='ERROR', **kwargs)
+        except Exception as e:
+            if 'timed out during startup' not in str(e) or attempt == tries - 1: raise
+            ray.shutdown()
 
 # %% ../nbs/00_core.ipynb #eb53a010
 _SCALARS = {'int': (int,), 'float': (int, float), 'str': (str,), 'bool': (bool,), 'None': (type(None),)}

@@ -17,7 +17,7 @@ from ray.tune import Stopper
 from transformers import TrainerCallback
 
 from .baselines import build_model, checkpoint_folder, is_checkpoint
-from .core import atomic_path, project_root, save_figure, start_run, with_overrides, write_csv, write_json
+from .core import atomic_path, project_root, save_figure, start_ray, start_run, with_overrides, write_csv, write_json
 from .data import Task
 from .finetune import (AutocastTrainer, FinetuneConfig, head_for, load_any_task, make_trainer, predict, run_inputs, run_task,
                                run_tokenizer, scoring_trainer)
@@ -136,7 +136,7 @@ def _start_ray(address:str|None):
     os.environ.setdefault('RAY_USAGE_STATS_ENABLED', '0')
     os.environ.setdefault('RAY_AIR_NEW_OUTPUT', '0')  # the legacy reporter honours verbose=0
     if not ray.is_initialized():
-        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level='ERROR')
+        start_ray(address)
     return int(ray.cluster_resources().get('CPU', 1))
 
 def _trace(grid) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 from transformers import AutoConfig, AutoModelForSequenceClassification, AutoModelForTokenClassification, PreTrainedTokenizerFast
 
 import neoberta.model  # registers NeoBERTa with the Auto classes
-from .core import atomic_path, autocast, fast_dtype, resolve_dtype
+from .core import atomic_path, autocast, fast_dtype, resolve_dtype, start_ray
 
 # %% auto #0
 __all__ = ['HEADS', 'BACKENDS', 'FORMATS', 'BAD_BODIES', 'model_kind', 'Encoded', 'encode_inputs', 'token_budget_batches',
@@ -258,7 +258,7 @@ def predict_file_ray(model_dir:str|Path, inputs:str|Path, out:str|Path, address:
     kind = model_kind(AutoConfig.from_pretrained(model_dir))
     column = column or ('text' if kind == 'classification' else 'tokens')
     started = not ray.is_initialized()
-    if started: ray.init(address=None if address == 'local' else address, include_dashboard=False, log_to_driver=False)
+    if started: start_ray(None if address == 'local' else address)
     try:
         ray.data.DataContext.get_current().execution_options.preserve_order = True
         read = ray.data.read_csv if inputs.suffix.lower() == '.csv' else ray.data.read_json

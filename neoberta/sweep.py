@@ -16,7 +16,7 @@ import yaml
 from fastcore.script import call_parse
 
 from .baselines import ARCHS, is_checkpoint
-from .core import config_hash, git_revision, project_root, results_dir, start_run, write_csv, write_json
+from .core import config_hash, git_revision, project_root, results_dir, start_ray, start_run, write_csv, write_json
 from .data import learning_curve_sizes
 from .finetune import CLASSICAL, load_any_task, weights_sha256
 
@@ -203,7 +203,7 @@ def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Pat
         + (f", {len(clashes)} held back, their replicates started from other weights: {sorted({_replicate(p) for p in clashes}, key=str)}" if clashes else ''))
     if todo:
         if not retrained: check_weights(recorded)
-        if not ray.is_initialized(): ray.init(address=sweep.address, include_dashboard=False, log_to_driver=False, logging_level='ERROR')
+        if not ray.is_initialized(): start_ray(sweep.address)
         task, template = ray.remote(num_cpus=sweep.cpus_per_point)(run_point), template_path(sweep)
         folders = {}  # Ray task -> (its parameters, its folder)
         for p in todo:
