@@ -290,11 +290,11 @@ def read_kjv(root:Path) -> list[dict]:
 
 # %% ../nbs/01_data.ipynb #4be9b884
 def read_fortunes(root:Path) -> list[dict]:
-    "Fortune-cookie quotations, one per document."
+    "Fortune-cookie quotations, one per document, with the file each comes from."
     out = []
     for f in sorted((root/'usr/share/games/fortunes').iterdir()):
         if f.is_file() and f.suffix not in ('.dat', '.u8') and not f.is_symlink():
-            out += [{'text': t} for q in f.read_text(encoding='utf-8', errors='replace').split('\n%\n') if (t := normalize(q))]
+            out += [{'text': t, 'file': f.name} for q in f.read_text(encoding='utf-8', errors='replace').split('\n%\n') if (t := normalize(q))]
     return out
 
 def read_jargon(root:Path) -> list[dict]:
@@ -817,11 +817,7 @@ FORTUNE_MIN_ITEMS = 500
 
 def fortune_category(source:Source, seed:int) -> pd.DataFrame:
     "Fortunes labelled by the file they come from, for the files with at least `FORTUNE_MIN_ITEMS` quotations."
-    rows = []
-    for f in sorted((fetch(source)/'usr/share/games/fortunes').iterdir()):
-        if f.is_file() and f.suffix not in ('.dat', '.u8') and not f.is_symlink():
-            rows += [{'text': t, 'label': f.name} for q in f.read_text(encoding='utf-8', errors='replace').split('\n%\n') if (t := normalize(q))]
-    df = pd.DataFrame(rows)
+    df = _records(source).rename(columns={'file': 'label'})
     return _reserved(df[df.groupby('label')['text'].transform('size') >= FORTUNE_MIN_ITEMS])
 
 def wordnet_task(pos:str|None, label:str) -> Callable:
