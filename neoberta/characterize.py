@@ -6,7 +6,7 @@ Docs: https://neoberta.github.io/neoberta/characterize.html.md"""
 
 # %% ../nbs/09_characterize.ipynb #b32cf6b7
 from __future__ import annotations
-import math, re, warnings
+import functools, hashlib, importlib.resources, json, math, re, warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
+from fastcore.script import call_parse
 import torch
 from data_selection.hashed_ngram_dsir import get_ngram_counts
 from safetensors import safe_open
@@ -23,17 +24,20 @@ from scipy.spatial.distance import cdist
 from transformers import PreTrainedTokenizerFast
 
 from .baselines import ARCHS, build_model
-from .core import start_run, write_csv
+from fastcore.script import call_parse
+
+from .core import project_root, start_run, write_csv, write_text
 from .data import TASKS, fixed_sample, load_corpus
 from .finetune import finetune_config, head_for, load_any_task
 from .tokenizer import encode_task, task_collator
 
 # %% auto #0
-__all__ = ['CURVE_FORMS', 'DRIFT_PRIOR', 'PRIOR_WEIGHT', 'POOLED_FORMULA', 'MIN_CALIBRATION', 'HORIZONS', 'COVERAGES',
-           'FEATURE_FORMULAS', 'CurveForm', 'score_scale', 'CurveFit', 'fit_curve', 'extrapolate', 'task_texts',
-           'label_distribution', 'unigram_divergence', 'dsir_features', 'task2vec', 'corpus_sample', 'task_features',
-           'task_feature_table', 'task_distances', 'model_features', 'curve_table', 'predict_scores', 'labels_needed',
-           'rank_models', 'source_of', 'extrapolation_examples', 'PooledPredictor', 'fit_pooled',
+__all__ = ['CURVE_FORMS', 'DRIFT_PRIOR', 'PRIOR_WEIGHT', 'POOLED_FORMULA', 'MIN_CALIBRATION', 'COVERAGES', 'PREDICTOR_TABLES',
+           'SHIPPED', 'HORIZONS', 'FEATURE_FORMULAS', 'CurveForm', 'score_scale', 'CurveFit', 'fit_curve',
+           'extrapolate', 'task_texts', 'label_distribution', 'unigram_divergence', 'dsir_features', 'task2vec',
+           'corpus_sample', 'task_features', 'task_feature_table', 'task_distances', 'model_features', 'curve_table',
+           'source_of', 'extrapolation_examples', 'PooledPredictor', 'fit_pooled', 'Predictor', 'fit_predictor',
+           'load_predictor', 'predictor_cli', 'Forecast', 'forecast', 'predict_scores', 'labels_needed', 'rank_models',
            'evaluate_predictions', 'prediction_scores', 'selection_regret', 'collection_backtest', 'feature_tables',
            'formulas_with_features', 'evaluation_tables', 'labels_table', 'band_table', 'characterize_sweep']
 
@@ -287,7 +291,7 @@ def model_features(model:str|Path, size:str='s', vocab_size:int=8192) -> dict:
     evals = model.parent/'eval.csv'
     return dict(model=str(model), params_m=params / 1e6, pretrain_loss=float(pd.read_csv(evals).eval_loss.iloc[-1]) if evals.exists() else np.nan)
 
-# %% ../nbs/09_characterize.ipynb #e19c55d3
+# %% ../nbs/09_characterize.ipynb #e5c9a3b7
 def _short(model:str) -> str:
     "A checkpoint folder `.../<name>/model` as `<name>`, an architecture as `<arch> (fresh)`: a sweep may hold both `neoberta` and `.../neoberta/model`."
     if model in ARCHS: return f'{model} (fresh)'
@@ -306,35 +310,16 @@ def curve_table(results:pd.DataFrame, whole:bool=True) -> pd.DataFrame:
     sizes = curves.groupby(['task', 'model', 'fold', 'seed']).n.transform('nunique')
     return curves[sizes == curves.join(swept, on='task').swept].reset_index(drop=True)
 
-def predict_scores(curves:pd.DataFrame, n, coverage:float=0.8) -> pd.DataFrame:
-    "(a) For each model (and task) in `curves` (columns n, score, and optionally model, task): median and range at each size in `n`."
-    keys = [k for k in ('task', 'model') if k in curves]
-    groups = curves.groupby(keys) if keys else [((), curves)]
-    return pd.concat([fit_curve(g.n, g.score).predict(n, coverage).assign(**dict(zip(keys, k if isinstance(k, tuple) else (k,))))
-                      for k, g in groups], ignore_index=True)[keys + ['n', 'median', 'low', 'high', 'form']]
-
-def labels_needed(fit:CurveFit, target:float, p:float=0.8, n_limit:float=1e6, growth:float=2.0) -> dict:
-    """(b) The fewest labels with which one run reaches `target` (the curve's units) with probability `p`, and the collection plan
-    that gets there growing the data at most `growth`-fold per round (refit after each: extrapolations run short of real needs)."""
-    if not .5 <= p < 1: raise ValueError(f"p must be in [0.5, 1), got {p!r}")
-    if growth <= 1: raise ValueError(f"growth must be > 1, got {growth!r}")
-    grid = np.unique(np.round(np.geomspace(fit.n_min, n_limit, 500)))
-    reached = np.flatnonzero(fit.quantile(grid, 1 - p) >= target)
-    if not len(reached): return dict(n=None, rounds=None, plan=[], note=f"not reached by n={n_limit:g} with probability {p}")
-    n = int(grid[reached[0]])
-    rounds = max(math.ceil(math.log(n / fit.n_max) / math.log(growth) - 1e-9), 0)  # none when the data in hand suffice
-    plan = [int(min(n, fit.n_max * growth ** r)) for r in range(1, rounds + 1)]
-    return dict(n=n, rounds=rounds, plan=plan, note='')
-
-def rank_models(curves:pd.DataFrame, budget:int, coverage:float=0.8) -> pd.DataFrame:
-    "(c) The models of `curves` (columns model, n, score) ranked by predicted median score at `budget` labels, with ranges."
-    return (predict_scores(curves[['model', 'n', 'score']], [budget], coverage).sort_values('median', ascending=False)
-            .assign(rank=lambda d: range(1, len(d) + 1)).reset_index(drop=True))
-
 # %% ../nbs/09_characterize.ipynb #ac9a169a
 def source_of(task:str) -> str:
     "The source a task's text comes from (`TASKS`); a task from a file of one's own is a source of its own."
     return TASKS[task][0] if task in TASKS else task
+
+def _prefix_features(fit:CurveFit, last:float, n) -> dict:
+    """What the pooled predictor reads to predict sizes `n` of a curve seen up to `fit.n_max`, where its mean score was `last`: the
+    per-curve fit's median and sd there, the last score, the doublings extrapolated and the doublings observed; in [0, 1] units."""
+    n = np.asarray(n, float)
+    return dict(last=last, curve=fit.quantile(n, .5) / fit.scale, curve_sd=fit.sd(n), log_ratio=np.log2(n / fit.n_max), log_cutoff=np.log2(fit.n_max))
 
 def extrapolation_examples(curves:pd.DataFrame) -> pd.DataFrame:
     """Every way to extrapolate every curve (task, model) of `curves`: observe its sizes up to a cutoff (at least two), predict each
@@ -350,21 +335,28 @@ def extrapolation_examples(curves:pd.DataFrame) -> pd.DataFrame:
             last = seen[seen.n == cutoff].score.mean() / scale
             later = g[g.n > cutoff]
             rows.append(pd.DataFrame(dict(task=task, source=source_of(task), model=model, fold=later.fold.values, cutoff=cutoff, n=later.n.values,
-                                          score=later.score.values / scale, last=last, curve=fit.predict(later.n.values)['median'].values,
-                                          curve_sd=fit.sd(later.n.values), log_ratio=np.log2(later.n.values / cutoff),
-                                          log_cutoff=np.log2(cutoff))))
+                                          score=later.score.values / scale, **_prefix_features(fit, last, later.n.values))))
     return pd.concat(rows, ignore_index=True)
 
 POOLED_FORMULA = 'score ~ curve + curve_sd + last + log_ratio + log_cutoff'
 
-def _quantile_fits(examples:pd.DataFrame, formula:str, quantiles:tuple) -> list:
+def _formula_variables(formula:str) -> list[str]:
+    "The variables on the right of a formula of plain names joined by `+`."
+    return [t.strip() for t in formula.split('~', 1)[1].split('+')]
+
+def _quantile_coefficients(examples:pd.DataFrame, formula:str, quantiles:tuple) -> pd.DataFrame:
+    "Linear quantile regressions of a formula of plain names: one row of coefficients per quantile, the intercept first."
+    terms = ['Intercept'] + _formula_variables(formula)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        return [smf.quantreg(formula, examples).fit(q=q, max_iter=5000) for q in quantiles]
+        params = [smf.quantreg(formula, examples).fit(q=q, max_iter=5000).params for q in quantiles]
+    if list(params[0].index) != terms: raise ValueError(f"formula {formula!r} must name plain columns joined by '+'; its terms are {list(params[0].index)}")
+    return pd.DataFrame(params, index=pd.Index(quantiles, name='quantile'))[terms]
 
-def _sorted_quantiles(fits:list, examples:pd.DataFrame) -> np.ndarray:
+def _sorted_quantiles(coefficients:pd.DataFrame, examples:pd.DataFrame) -> np.ndarray:
     "Predicted quantiles, one column each, sorted per row (rearrangement: the quantiles never cross)."
-    return np.sort(np.column_stack([f.predict(examples) for f in fits]), axis=1)
+    design = np.column_stack([np.ones(len(examples))] + [examples[t].to_numpy(float) for t in coefficients.columns[1:]])
+    return np.sort(design @ coefficients.to_numpy().T, axis=1)
 
 def _conformal_margin(scores:np.ndarray, coverage:float) -> float:
     "The finite-sample conformal quantile of the conformity scores."
@@ -383,15 +375,28 @@ class PooledPredictor:
     calibration group (`_calibration_groups`); an example takes the margin of its finest group that has one."""
     formula:str
     coverage:float
-    fits:list = field(repr=False)
+    coefficients:pd.DataFrame  # one row per quantile (low, median, high), one column per term (the intercept first)
     margins:dict   # calibration group -> margin added to both ends of the range (negative: the raw range was too wide)
-    calibration:pd.DataFrame = field(repr=False)  # conformity score of every held-out example
+    calibration:pd.DataFrame|None = field(default=None, repr=False)  # conformity score of every held-out example (not saved)
 
     def predict(self, examples:pd.DataFrame) -> pd.DataFrame:
-        q = _sorted_quantiles(self.fits, examples)
+        q = _sorted_quantiles(self.coefficients, examples)
         margin = np.array([next(self.margins[g] for g in groups if g in self.margins) for groups in _calibration_groups(examples)])
         low, high = np.minimum(q[:, 0] - margin, q[:, 1]), np.maximum(q[:, 2] + margin, q[:, 1])  # a narrowing margin stops at the median
         return pd.DataFrame(dict(median=q[:, 1], low=low, high=high), index=examples.index).clip(0, 1)
+
+    def to_dict(self) -> dict:
+        "Plain numbers (12 significant digits, so that a refit on another machine writes the same file)."
+        return dict(formula=self.formula, coverage=self.coverage, quantiles=[_plain(q) for q in self.coefficients.index],
+                    coefficients={t: [_plain(v) for v in self.coefficients[t]] for t in self.coefficients.columns},
+                    margins=[dict(group=list(g), margin=_plain(m)) for g, m in sorted(self.margins.items())])
+
+    @classmethod
+    def from_dict(cls, d:dict) -> PooledPredictor:
+        coefficients = pd.DataFrame(d['coefficients'], index=pd.Index(d['quantiles'], name='quantile'))
+        return cls(d['formula'], d['coverage'], coefficients, {tuple(m['group']): m['margin'] for m in d['margins']})
+
+def _plain(x) -> float: return float(f'{float(x):.12g}')
 
 MIN_CALIBRATION = 30  # held-out examples a calibration group needs for its own margin
 
@@ -407,14 +412,155 @@ def fit_pooled(examples:pd.DataFrame, formula:str=POOLED_FORMULA, coverage:float
     held_out = []
     for group in groups:
         rest, one = examples[examples[by] != group], examples[examples[by] == group]
-        q = _sorted_quantiles(_quantile_fits(rest, formula, quantiles), one)
+        q = _sorted_quantiles(_quantile_coefficients(rest, formula, quantiles), one)
         held_out.append(one[['task', 'model', 'cutoff', 'n', 'log_ratio', 'log_cutoff']].assign(conformity=np.maximum(q[:, 0] - one.score, one.score - q[:, 2])))
     calibration = pd.concat(held_out, ignore_index=True)
     members = defaultdict(list)
     for groups, conformity in zip(_calibration_groups(calibration), calibration.conformity):
         for g in groups: members[g].append(conformity)
     margins = {g: _conformal_margin(np.array(c), coverage) for g, c in members.items() if len(c) >= MIN_CALIBRATION or g == ()}
-    return PooledPredictor(formula, coverage, _quantile_fits(examples, formula, quantiles), margins, calibration)
+    return PooledPredictor(formula, coverage, _quantile_coefficients(examples, formula, quantiles), margins, calibration)
+
+# %% ../nbs/09_characterize.ipynb #a7d2e915
+COVERAGES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+PREDICTOR_TABLES = ('results/sweep_evidence_tfidf_cpu_small.csv', 'results/sweep_evidence_cpu_small.csv')
+
+def _levels(coverage:float) -> tuple[float, float]:
+    "The quantile levels the central `coverage` range ends at."
+    return round((1 - coverage) / 2, 6), round((1 + coverage) / 2, 6)
+
+@dataclass
+class Predictor:
+    """The pooled predictor at several coverages, fit on many curves (`fit_predictor`): what `predict_scores`, `labels_needed` and
+    `rank_models` use beyond a curve's largest observed size."""
+    pooled:dict      # coverage -> PooledPredictor
+    trained_on:dict  # the tables (path and SHA-256) and what their whole curves hold
+
+    @property
+    def levels(self) -> list[float]: return sorted({.5, *(l for c in self.pooled for l in _levels(c))})
+
+    def quantiles(self, examples:pd.DataFrame) -> pd.DataFrame:
+        "Each example's score at every level (columns), in [0, 1], sorted per example so that no two levels cross."
+        at = {}
+        for coverage, pooled in self.pooled.items():
+            p = pooled.predict(examples)
+            (lo, hi), at[.5] = _levels(coverage), p['median'].to_numpy()
+            at[lo], at[hi] = p.low.to_numpy(), p.high.to_numpy()
+        levels = sorted(at)
+        return pd.DataFrame(np.sort(np.column_stack([at[l] for l in levels]), axis=1), columns=levels, index=examples.index)
+
+    def to_json(self) -> str:
+        return json.dumps(dict(trained_on=self.trained_on, pooled=[self.pooled[c].to_dict() for c in sorted(self.pooled)]), indent=1) + '\n'
+
+    @classmethod
+    def from_json(cls, text:str) -> Predictor:
+        d = json.loads(text)
+        return cls({p['coverage']: PooledPredictor.from_dict(p) for p in d['pooled']}, d['trained_on'])
+
+def _sha256(path:Path) -> str: return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+def fit_predictor(tables=PREDICTOR_TABLES, coverages=COVERAGES, formula:str=POOLED_FORMULA) -> Predictor:
+    "The pooled predictor fit (and calibrated leave one source out) on every whole curve of the sweep result `tables`, at each coverage."
+    root = project_root()
+    paths = [Path(t) if Path(t).is_absolute() else root/t for t in tables]
+    if missing := [str(p) for p in paths if not p.exists()]: raise FileNotFoundError(f"no sweep results table at {missing}")
+    curves = curve_table(pd.concat([pd.read_csv(p) for p in paths], ignore_index=True))
+    examples = extrapolation_examples(curves)
+    trained_on = dict(tables=[dict(path=str(t), sha256=_sha256(p)) for t, p in zip(tables, paths)],
+                      curves=curves.groupby(['task', 'model', 'fold', 'seed']).ngroups, runs=len(curves), examples=len(examples),
+                      models=sorted(curves.model.unique()), tasks=sorted(curves.task.unique()), sources=sorted(examples.source.unique()))
+    return Predictor({c: fit_pooled(examples, formula, c) for c in coverages}, trained_on)
+
+SHIPPED = 'shipped'  # the predictor in the package
+
+@functools.cache
+def _shipped_predictor() -> Predictor: return Predictor.from_json((importlib.resources.files('neoberta')/'predictor.json').read_text())
+
+def load_predictor(path:Path|str=SHIPPED) -> Predictor:
+    "The predictor saved at `path` (`Predictor.to_json`); by default the one shipped in the package."
+    if path == SHIPPED: return _shipped_predictor()
+    if not Path(path).exists(): raise FileNotFoundError(f"no predictor at {path}")
+    return Predictor.from_json(Path(path).read_text())
+
+@call_parse
+def predictor_cli(*tables:str,   # sweep results tables to fit on; default: the evidence base's (PREDICTOR_TABLES)
+                  out:str=None  # where to save it; default: the package's predictor.json
+                 ):
+    "Fit the predictor on sweep results tables and save it as plain JSON."
+    predictor = fit_predictor(tables or PREDICTOR_TABLES)
+    path = write_text(out or project_root()/'neoberta'/'predictor.json', predictor.to_json())
+    t = predictor.trained_on
+    print(f"{path}: fit on {t['curves']} curves ({len(t['models'])} models, {len(t['tasks'])} tasks, {len(t['sources'])} sources)")
+
+@dataclass
+class Forecast:
+    """A curve's forecast: its per-curve fit within the sizes observed, `predictor` beyond them. `quantile` and `predict` answer as
+    `CurveFit`'s do, at the predictor's levels."""
+    fit:CurveFit
+    last:float                 # mean score at the largest observed size, in [0, 1]
+    predictor:Predictor = field(repr=False)
+
+    @property
+    def n_min(self) -> float: return self.fit.n_min
+    @property
+    def n_max(self) -> float: return self.fit.n_max
+    @property
+    def scale(self) -> float: return self.fit.scale
+
+    def quantile(self, n, q:float) -> np.ndarray:
+        "The `q` quantile of one run's score at each size in `n`, in the curve's units."
+        level = next((l for l in self.predictor.levels if abs(l - q) < 1e-6), None)
+        if level is None: raise ValueError(f"the predictor has quantiles {self.predictor.levels}, not {q!r}")
+        n = np.atleast_1d(np.asarray(n, float))
+        out, beyond = self.fit.quantile(n, q), n > self.n_max
+        if beyond.any():
+            examples = pd.DataFrame(_prefix_features(self.fit, self.last, n[beyond]))
+            out[beyond] = self.predictor.quantiles(examples)[level].to_numpy() * self.fit.scale
+        return out
+
+    def predict(self, n, coverage:float=0.8) -> pd.DataFrame:
+        "Median and the central `coverage` range of one run's score at each size in `n`, in the curve's units."
+        if not any(abs(c - coverage) < 1e-6 for c in self.predictor.pooled):
+            raise ValueError(f"the predictor has ranges at coverages {sorted(self.predictor.pooled)}, not {coverage!r}")
+        n = np.atleast_1d(np.asarray(n, float))
+        lo, hi = _levels(coverage)
+        return pd.DataFrame(dict(n=n, median=self.quantile(n, .5), low=self.quantile(n, lo), high=self.quantile(n, hi),
+                                 form=np.where(n > self.n_max, 'pooled', self.fit.form)))
+
+def forecast(n, score, predictor:Predictor|str|None=SHIPPED) -> Forecast|CurveFit:
+    "A learning curve's forecast by `predictor` (by default the shipped one); with `None`, its per-curve fit alone."
+    fit = fit_curve(n, score)
+    if predictor is None: return fit
+    n, score = np.asarray(n, float), np.asarray(score, float)
+    return Forecast(fit, float(score[n == n.max()].mean()) / fit.scale, load_predictor(predictor) if isinstance(predictor, str) else predictor)
+
+# %% ../nbs/09_characterize.ipynb #e19c55d3
+def predict_scores(curves:pd.DataFrame, n, coverage:float=0.8, predictor:Predictor|str|None=SHIPPED) -> pd.DataFrame:
+    """(a) For each model (and task) in `curves` (columns n, score, and optionally model, task): median and range at each size in
+    `n`, from its `forecast` (beyond the observed sizes by the shipped predictor; `predictor=None`: the per-curve fit alone)."""
+    keys = [k for k in ('task', 'model') if k in curves]
+    groups = curves.groupby(keys) if keys else [((), curves)]
+    return pd.concat([forecast(g.n, g.score, predictor).predict(n, coverage).assign(**dict(zip(keys, k if isinstance(k, tuple) else (k,))))
+                      for k, g in groups], ignore_index=True)[keys + ['n', 'median', 'low', 'high', 'form']]
+
+def labels_needed(fit:Forecast|CurveFit, target:float, p:float=0.8, n_limit:float=1e6, growth:float=2.0) -> dict:
+    """(b) The fewest labels with which one run reaches `target` (the curve's units) with probability `p`, by a curve's `forecast`
+    (or its per-curve fit), and the collection plan that gets there growing the data at most `growth`-fold per round (refit
+    after each: extrapolations run short of real needs)."""
+    if not .5 <= p < 1: raise ValueError(f"p must be in [0.5, 1), got {p!r}")
+    if growth <= 1: raise ValueError(f"growth must be > 1, got {growth!r}")
+    grid = np.unique(np.round(np.geomspace(fit.n_min, n_limit, 500)))
+    reached = np.flatnonzero(fit.quantile(grid, 1 - p) >= target)
+    if not len(reached): return dict(n=None, rounds=None, plan=[], note=f"not reached by n={n_limit:g} with probability {p}")
+    n = int(grid[reached[0]])
+    rounds = max(math.ceil(math.log(n / fit.n_max) / math.log(growth) - 1e-9), 0)  # none when the data in hand suffice
+    plan = [int(min(n, fit.n_max * growth ** r)) for r in range(1, rounds + 1)]
+    return dict(n=n, rounds=rounds, plan=plan, note='')
+
+def rank_models(curves:pd.DataFrame, budget:int, coverage:float=0.8, predictor:Predictor|str|None=SHIPPED) -> pd.DataFrame:
+    "(c) The models of `curves` (columns model, n, score) ranked by predicted median score at `budget` labels, with ranges."
+    return (predict_scores(curves[['model', 'n', 'score']], [budget], coverage, predictor).sort_values('median', ascending=False)
+            .assign(rank=lambda d: range(1, len(d) + 1)).reset_index(drop=True))
 
 # %% ../nbs/09_characterize.ipynb #cbc136d8
 HORIZONS = (0.1, 0.25, 0.5)  # prefixes as a share of a curve's largest size; a horizon of 1 or more is a pilot's size in examples
@@ -532,7 +678,6 @@ def collection_backtest(curves:pd.DataFrame, start:float=0.25, p:float=0.8, grow
     return pd.DataFrame(rows)
 
 # %% ../nbs/09_characterize.ipynb #1505b3c9
-COVERAGES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 FEATURE_FORMULAS = {'pooled': POOLED_FORMULA,
                     'pooled+task': POOLED_FORMULA + ' + label_entropy + unigram_js',
                     'pooled+model': POOLED_FORMULA + ' + pretrain_loss'}
@@ -550,10 +695,6 @@ def _model_feature_row(model:str, runs:pd.DataFrame) -> dict:
     if model not in ARCHS: return model_features(model)
     cfg = finetune_config(runs.preset.iloc[0]) if 'preset' in runs else finetune_config()
     return model_features(model, cfg.size, cfg.tokenizer.vocab_size)
-
-def _formula_variables(formula:str) -> list[str]:
-    "The variables on the right of a formula of plain names joined by `+`."
-    return [t.strip() for t in formula.split('~', 1)[1].split('+')]
 
 def formulas_with_features(formulas:dict, examples:pd.DataFrame, strict:bool=True) -> dict:
     "The formulas whose features every example has; a formula missing some is an error (`strict`) or left out with a warning."
