@@ -181,8 +181,10 @@ def start_run(run_dir:Path|str, # the run's folder (created)
 def start_ray(address:str|None=None, # a cluster's address (`ray://...` or `auto`); None: a local Ray
               tries:int=3, # attempts when a local raylet is too slow to start
               **kwargs):
-    "`ray.init` without dashboard or driver logs, tried again after a start-up time-out."
+    """`ray.init` without dashboard or driver logs, tried again after a start-up time-out. A local raylet waits up to two minutes
+    (not 15 s) for its agents to start: on a busy 2-core machine their Python start-up alone takes longer than that."""
     import ray
+    os.environ.setdefault('RAY_agent_register_timeout_ms', '120000')
     for attempt in range(tries):
         try: return ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level='ERROR', **kwargs)
         except Exception as e:

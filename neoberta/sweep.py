@@ -14,6 +14,7 @@ import pandas as pd
 import papermill
 import yaml
 from fastcore.script import call_parse
+from tqdm.auto import tqdm
 
 from .baselines import ARCHS, is_checkpoint
 from .core import config_hash, git_revision, project_root, results_dir, start_ray, start_run, write_csv, write_json
@@ -181,10 +182,11 @@ def _waiting(held:list[dict], recorded:pd.DataFrame) -> str:
     return said + (f" (their recorded runs started from weights {need})" if need else '')
 
 def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Path|str|None=None, collect_only:bool=False,
-              retrained:bool=False, log=print) -> Path:
+              retrained:bool=False, log=print, progress:bool=False) -> Path:
     """Run the sweep's pending points into `sweep_dir` on Ray (none if `collect_only`), then collect `results.csv`; returns the folder.
     A checkpoint whose weights differ from those its recorded runs started from stops the sweep, unless `retrained`:
-    then it runs the replicates (model, fold, seed) none of whose runs are recorded, and holds back the others."""
+    then it runs the replicates (model, fold, seed) none of whose runs are recorded, and holds back the others. `progress`: a bar
+    with the time left, from the runs finished so far, instead of a line per run (a failed run still says why)."""
     import ray
     sweep_dir = Path(sweep_dir).resolve()
     check_parameters(sweep)
@@ -210,13 +212,18 @@ def run_sweep(sweep:Sweep, sweep_dir:Path|str, retry_failed:bool=False, done:Pat
             folder = sweep_dir/'points'/point_id(p)
             folders[task.remote(template, p, folder)] = (p, folder)
         waiting = list(folders)
+        bar = tqdm(total=len(todo), unit='run', disable=not progress, smoothing=0)
         for i in range(len(todo)):
             [ready], waiting = ray.wait(waiting)
+            bar.update()
             try: rec = ray.get(ready)
             except ray.exceptions.RayError as e:  # the worker itself died (out of memory, node lost): recorded here instead
                 params, folder = folders[ready]
                 rec = _record(folder, params, 'failed', f"{type(e).__name__}: {e}"[-4000:], None, None)
-            log(f"[{i + 1}/{len(todo)}] {rec['point']} {rec['status']} after {rec['wall_s']} s" + (f": {rec['error'][:200]}" if rec['error'] else ''))
+            said = f"[{i + 1}/{len(todo)}] {rec['point']} {rec['status']} after {rec['wall_s']} s" + (f": {rec['error'][:200]}" if rec['error'] else '')
+            if not progress: log(said)
+            elif rec['error']: bar.write(said)
+        bar.close()
     table = collect(sweep_dir) if todo else collected  # nothing ran: what was collected above
     if len(table): carried = carried[~carried.point.isin(table.point)]
     write_csv(sweep_dir/'results.csv', pd.concat([carried, table]).sort_values('point', ignore_index=True))
