@@ -129,17 +129,24 @@ def plot_plan(curves:pd.DataFrame, table:pd.DataFrame, target:float|None=None, m
     if path: save_figure(fig, path); plt.close(fig)
     return fig
 
+def _columns(rows:list[dict]) -> str:
+    "Rows of strings as left-aligned columns under their keys."
+    width = {k: max(len(k), *(len(r[k]) for r in rows)) for k in rows[0]}
+    return '\n'.join('  '.join(r[k].ljust(width[k]) for k in width).rstrip() for r in [dict(zip(width, width))] + rows)
+
 def plan_text(plan:dict, metric:str) -> str:
     "The plan as a few lines a person reads at a glance."
     b, t, p = plan['budget'], plan['target'], plan['p']
     rows = []
     for m, v in plan['models'].items():
-        row = {'model': m, 'pilot': ' '.join(f'{n}:{s:.2f}' for n, s in v['pilot'].items()),
-               f'at {b}: median [80%]': f"{v['median']:.3f} [{v['low']:.3f}, {v['high']:.3f}]"}
-        if t is not None: row[f'labels for {t:g} (p={p})'] = f"{v['labels_needed']} via {v['rounds']}" if v['labels_needed'] else f"not within {b} (reaches {v['reaches_with_p']:.3f})"
+        row = {'model': m, 'pilot (n: score)': '  '.join(f'{n}: {s:.2f}' for n, s in v['pilot'].items()),
+               f'at {b}: median [80% range]': f"{v['median']:.3f} [{v['low']:.3f}, {v['high']:.3f}]"}
+        if t is not None:
+            row[f'labels for {t:g} (p={p})'] = (f"{v['labels_needed']}, rounds {v['rounds']}" if v['labels_needed'] else
+                                                f"not within {b} (reaches {v['reaches_with_p']:.3f})")
         rows.append(row)
-    order = ' > '.join(plan['ranking'][b])
-    return (pd.DataFrame(rows).to_string(index=False) + f"\n\n{metric}, ranked at {b} labels: {order}\nfine-tune {plan['choice']}: {plan['why']}")
+    return (_columns(rows) + f"\n\n{metric}, ranked at {b} labels: {' > '.join(plan['ranking'][b])}"
+            + f"\nfine-tune {plan['choice']}: {plan['why']}")
 
 # %% ../nbs/15_plan.ipynb #p13a1b2c
 def _fail(message:str):
