@@ -606,13 +606,14 @@ def _mean_curve_baseline(others:pd.Series, coverage:float) -> tuple:
     return others.mean(), min(lo, others.mean()), max(hi, others.mean())
 
 def evaluate_predictions(curves:pd.DataFrame, examples:pd.DataFrame|None=None, horizons=HORIZONS, coverage:float=0.8,
-                         formula:str=POOLED_FORMULA) -> pd.DataFrame:
+                         formula:str=POOLED_FORMULA, predictor:Predictor|None=None) -> pd.DataFrame:
     """Predict the largest size of every curve from a prefix (the sizes up to each horizon's share of the largest, or up to a
     pilot's size for a horizon of 1 or more), by six methods: the mean curve of the other sources' tasks (the same model's mean
     score at that size: nothing about the task), the last observed score, the best single power law, the per-curve fit with its
     own range and with that range calibrated on the other sources' prefix errors (`curve_calibrated`), and the pooled predictor
-    trained and calibrated without the curve's source (leave one source out: every task of it held out together). One row
-    per method, horizon and run at the largest size; scores in [0, 1]."""
+    trained and calibrated without the curve's source (leave one source out: every task of it held out together); with a
+    `predictor`, also that predictor as it is (`shipped`: fair only on curves it was not fit on). One row per method, horizon
+    and run at the largest size; scores in [0, 1]."""
     examples = extrapolation_examples(curves) if examples is None else examples  # with any features the formula names
     pooled = {s: fit_pooled(examples[examples.source != s], formula, coverage) for s in examples.source.unique()}
     stretch = {s: _curve_margins(examples[examples.source != s], coverage) for s in examples.source.unique()}
@@ -634,6 +635,7 @@ def evaluate_predictions(curves:pd.DataFrame, examples:pd.DataFrame|None=None, h
                            curve=_curve_range(ex.iloc[0], coverage), curve_calibrated=_calibrated_curve_range(ex.iloc[0], stretch[source_of(task)]),
                            pooled=(pool['median'], pool.low, pool.high))
             if len(others) >= 2: methods = dict(mean_curve=_mean_curve_baseline(others, coverage)) | methods
+            if predictor is not None: methods['shipped'] = tuple(predictor.quantiles(ex)[[.5, *_levels(coverage)]].iloc[0])
             for method, (median, low, high) in methods.items():
                 rows.append(pd.DataFrame(dict(method=method, horizon=h, task=task, model=model, cutoff=cutoff, n=top, fold=truth.fold.values,
                                               actual=truth.score.values, median=median, low=low, high=high)))
@@ -706,12 +708,13 @@ def formulas_with_features(formulas:dict, examples:pd.DataFrame, strict:bool=Tru
         else: warnings.warn(f"formula {name!r} left out: the examples lack {missing} for some models or tasks")
     return kept
 
-def evaluation_tables(curves:pd.DataFrame, examples:pd.DataFrame, formulas:dict, coverages=COVERAGES, horizons=HORIZONS) -> pd.DataFrame:
-    "`evaluate_predictions` at each nominal coverage, for each pooled formula (named as its method); the baselines once."
+def evaluation_tables(curves:pd.DataFrame, examples:pd.DataFrame, formulas:dict, coverages=COVERAGES, horizons=HORIZONS,
+                      predictor:Predictor|None=None) -> pd.DataFrame:
+    "`evaluate_predictions` at each nominal coverage, for each pooled formula (named as its method); the baselines (and `predictor`) once."
     runs = []
     for coverage in coverages:
         for i, (name, formula) in enumerate(formulas.items()):
-            p = evaluate_predictions(curves, examples, horizons, coverage, formula)
+            p = evaluate_predictions(curves, examples, horizons, coverage, formula, predictor if i == 0 else None)
             p = p if i == 0 else p[p.method == 'pooled']
             runs.append(p.assign(method=p.method.replace({'pooled': name}), nominal=coverage))
     return pd.concat(runs, ignore_index=True)
@@ -733,14 +736,16 @@ def band_table(curves:pd.DataFrame, beyond:float=4, coverage:float=0.8, points:i
                       for (t, m), g in curves.groupby(['task', 'model'])], ignore_index=True)
 
 def characterize_sweep(results:Path|str|list, run_dir:Path|str, probe:str|None=None, formulas:dict|None=None, coverages=COVERAGES,
-                       horizons=HORIZONS, feature_kwargs:dict|None=None) -> Path:
+                       horizons=HORIZONS, feature_kwargs:dict|None=None, shipped:bool=False) -> Path:
     """The characterization of a sweep's results table (or of several sweeps' tables together), as CSV tables in `run_dir`: curves, task and model features (with a probe),
     extrapolation examples, every method's predictions at every coverage and horizon, their scores, the selection regret (at
-    80% when it is among `coverages`), labels needed, the collection-round backtest, and learning-curve bands."""
+    80% when it is among `coverages`), labels needed, the collection-round backtest, and learning-curve bands. `shipped`: the
+    predictor in the package is scored beside the others, as it is (for a sweep it was not fit on)."""
     strict = formulas is not None
     formulas = formulas or ({'pooled': POOLED_FORMULA} if probe is None else FEATURE_FORMULAS)
     tables_in = [results] if isinstance(results, (str, Path)) else list(results)
-    run = start_run(run_dir, dict(results=[str(r) for r in tables_in], probe=probe, formulas=formulas, coverages=list(coverages), horizons=list(horizons)))
+    run = start_run(run_dir, dict(results=[str(r) for r in tables_in], probe=probe, formulas=formulas, coverages=list(coverages),
+                                  horizons=list(horizons), shipped=shipped))
     results = pd.concat([pd.read_csv(r) for r in tables_in], ignore_index=True)
     curves = curve_table(results)
     examples = extrapolation_examples(curves)
@@ -751,7 +756,7 @@ def characterize_sweep(results:Path|str|list, run_dir:Path|str, probe:str|None=N
         examples = examples.merge(tables['task_features'], on='task', how='left')
         if len(tables['model_features']): examples = examples.merge(tables['model_features'], on='model', how='left')
     formulas = formulas_with_features(formulas, examples, strict)
-    predictions = evaluation_tables(curves, examples, formulas, coverages, horizons)
+    predictions = evaluation_tables(curves, examples, formulas, coverages, horizons, load_predictor() if shipped else None)
     nominal = .8 if .8 in coverages else coverages[0]
     scores = pd.concat([prediction_scores(g).assign(nominal=c) for c, g in predictions.groupby('nominal')])
     tables |= dict(examples=examples, predictions=predictions, scores=scores, regret=selection_regret(predictions[predictions.nominal == nominal]), labels=labels_table(curves), collection=collection_backtest(curves), bands=band_table(curves))

@@ -27,7 +27,7 @@ MODEL_NAMES = {'neoberta': 'NeoBERTa', 'modernbert': 'ModernBERT', 'bert-lr3e-4'
 TASK_NAMES = {'trec': 'TREC', 'rotten_tomatoes': 'Rotten Tomatoes', '20newsgroups': '20 Newsgroups', 'brown_pos': 'Brown POS',
               'wnut16': 'WNUT-16 (entity F1)'}
 METHOD_NAMES = {'mean_curve': 'mean curve of other sources', 'last': 'last observed', 'power_law': 'best power law',
-                'curve': 'per-curve fit', 'curve_calibrated': 'per-curve fit, calibrated range', 'pooled': 'pooled (CQR)',
+                'curve': 'per-curve fit', 'curve_calibrated': 'per-curve fit, calibrated range', 'pooled': 'pooled (CQR)', 'shipped': 'shipped predictor',
                 'pooled+model': 'pooled + model features', 'pooled+task': 'pooled + task features'}
 
 def results_table(name:str, root:Path|None=None) -> pd.DataFrame:
