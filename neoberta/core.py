@@ -182,9 +182,9 @@ def start_ray(address:str|None=None, # a cluster's address (`ray://...` or `auto
               tries:int=3, # attempts when a local raylet is too slow to start
               **kwargs):
     """`ray.init` without dashboard or driver logs, tried again after a start-up time-out. A local raylet waits up to two minutes
-    (not 15 s) for its agents to start: on a busy 2-core machine their Python start-up alone takes longer than that."""
+    (not 15-30 s) for its agents to start and report their ports: on a busy 2-core machine their Python start-up alone takes longer."""
     import ray
-    os.environ.setdefault('RAY_agent_register_timeout_ms', '120000')
+    for setting, value in (('RAY_agent_register_timeout_ms', '120000'), ('RAY_raylet_start_wait_time_s', '120')): os.environ.setdefault(setting, value)
     for attempt in range(tries):
         try: return ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level='ERROR', **kwargs)
         except Exception as e:

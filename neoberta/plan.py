@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib, json, sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from fastcore.script import call_parse
 
@@ -17,11 +18,13 @@ from .characterize import SHIPPED, forecast, labels_needed, predict_scores
 from .core import project_root, results_dir, save_figure, start_run, write_csv, write_json, write_text
 from .data import METRICS, Task, TaskError, task_from_file
 from .finetune import CLASSICAL
+from .select import STRATEGIES, embed_texts, select_batch
 from .sweep import Sweep, run_sweep
 
 # %% auto #0
 __all__ = ['LEARNING_RATES', 'CHECKPOINT_LR', 'PILOT_RUN', 'default_models', 'check_models', 'pilot_sizes', 'pilot_sweep',
-           'task_copy', 'pilot_curves', 'plan_sizes', 'make_plan', 'plot_plan', 'plan_text', 'plan_task', 'plan_cli']
+           'task_copy', 'pilot_curves', 'plan_sizes', 'make_plan', 'plot_plan', 'plan_text', 'read_pool', 'next_batch',
+           'plan_task', 'plan_cli']
 
 # %% ../nbs/15_plan.ipynb #p6a1b2c3
 LEARNING_RATES = {'minilm': 1e-4}  # the rate the evidence base fine-tunes each model at; checkpoints pretrained here take CHECKPOINT_LR
@@ -148,15 +151,44 @@ def plan_text(plan:dict, metric:str) -> str:
     return (_columns(rows) + f"\n\n{metric}, ranked at {b} labels: {' > '.join(plan['ranking'][b])}"
             + f"\nfine-tune {plan['choice']}: {plan['why']}")
 
+# %% ../nbs/15_plan.ipynb #p19a1b2c
+_READERS = {'.csv': dict(sep=','), '.tsv': dict(sep='\t')}
+
+def read_pool(path:Path|str, column:str) -> pd.DataFrame:
+    "The unlabelled rows of a .csv, .tsv or .jsonl file, checked to have `column` and at least one row."
+    path = Path(path)
+    if not path.is_file(): raise ValueError(f"pool file {str(path)!r} does not exist")
+    suffix = path.suffix.lower()
+    if suffix not in (*_READERS, '.jsonl'): raise ValueError(f"unsupported pool file type {suffix!r}; use .csv, .tsv or .jsonl")
+    rows = pd.read_json(path, lines=True) if suffix == '.jsonl' else pd.read_csv(path, **_READERS[suffix])
+    if column not in rows: raise ValueError(f"pool {path.name}: column {column!r} not found; columns are {list(rows.columns)}")
+    if rows.empty: raise ValueError(f"pool {path.name} has no rows")
+    return rows.reset_index(drop=True)
+
+def _text(x) -> str: return ' '.join(map(str, x)) if isinstance(x, (list, tuple, np.ndarray)) else str(x)
+
+def next_batch(task:Task, pool:pd.DataFrame, column:str, strategy:str, k:int, seed:int=0) -> pd.DataFrame:
+    "The `k` rows of `pool` to label next by `strategy`, given the task's training rows as the labels in hand."
+    if strategy == 'uncertainty' and task.kind != 'classification': raise ValueError(f"strategy 'uncertainty' scores whole texts; this task is {task.kind}")
+    train = task.splits['train']
+    texts = [_text(t) for t in train[task.input_column]] + [_text(t) for t in pool[column]]
+    labelled = list(range(len(train)))
+    labels = train[task.label_column] if task.kind == 'classification' else [0] * len(train)
+    emb = embed_texts(texts) if strategy == 'diverse' else None
+    picked = select_batch(strategy, texts, labelled, labels, k, seed, emb)
+    return pool.iloc[[i - len(train) for i in picked]]
+
 # %% ../nbs/15_plan.ipynb #p13a1b2c
 def _fail(message:str):
     print(f"error: {message}", file=sys.stderr); sys.exit(2)
 
 def plan_task(path:Path|str, out:Path|str, models:list[str]|None=None, text_column:str='text', label_column:str='label',
               tokens_column:str|None=None, tags_column:str='tags', target:float|None=None, metric:str|None=None, budget:int=1024,
-              pilot:int=64, folds:int=2, p:float=0.8, seed:int=0, progress:bool=True, log=print) -> dict:
+              pilot:int=64, folds:int=2, p:float=0.8, seed:int=0, pool:Path|str|None=None, strategy:str='uncertainty', batch:int=100,
+              progress:bool=True, log=print) -> dict:
     """Check the file and the options (raising `TaskError`/`ValueError` before anything is written), run or resume the pilot into
-    `out/pilot`, and write the plan (`plan.json`, `plan.csv`, `plan.png`) into `out`; returns the plan."""
+    `out/pilot`, and write the plan (`plan.json`, `plan.csv`, `plan.png`) into `out`, with the `batch` rows of an unlabelled
+    `pool` to label next by `strategy` (`next_batch.csv`); returns the plan."""
     task = task_from_file(path, text_column, label_column, tokens_column, tags_column, seed=seed)
     metric = metric or task.metric
     if metric not in METRICS[task.kind]: raise ValueError(f"metric {metric!r} does not score a {task.kind} task; use one of {METRICS[task.kind]}")
@@ -166,6 +198,11 @@ def plan_task(path:Path|str, out:Path|str, models:list[str]|None=None, text_colu
     models = check_models(models or default_models(task.kind), task.kind)
     sizes = pilot_sizes(len(task.splits['train']), pilot)
     if budget < sizes[-1]: raise ValueError(f"budget {budget} is below the pilot's largest size {sizes[-1]}")
+    if strategy not in STRATEGIES: raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
+    if batch < 1: raise ValueError(f"batch must be >= 1, got {batch}")
+    if pool and strategy == 'uncertainty' and task.kind != 'classification': raise ValueError(f"strategy 'uncertainty' scores whole texts; this task is {task.kind}")
+    column = tokens_column or text_column
+    unlabelled = read_pool(pool, column) if pool else None
     out = Path(out)
     copy = task_copy(task, path, out)
     start_run(out, dict(file=str(path), models=models, metric=metric, target=target, budget=budget, pilot_sizes=sizes, folds=folds, p=p, seed=seed))
@@ -179,6 +216,9 @@ def plan_task(path:Path|str, out:Path|str, models:list[str]|None=None, text_colu
     if curves.empty: raise RuntimeError(f"no model finished two pilot sizes; see {out/'pilot'/'results.csv'}")
     plan, table = make_plan(curves, budget, target, p)
     plan |= dict(file=str(path), metric=metric, pilot_sizes=sizes, folds=folds, left_out=short, failed_runs=int(len(failed)))
+    if unlabelled is not None:
+        write_csv(out/'next_batch.csv', next_batch(task, unlabelled, column, strategy, batch, seed))
+        plan['next_batch'] = dict(pool=str(pool), strategy=strategy, rows=min(batch, len(unlabelled)), file=str(out/'next_batch.csv'))
     write_json(out/'plan.json', plan); write_csv(out/'plan.csv', table)
     plot_plan(curves, table, target, metric, out/'plan.png')
     return plan
@@ -194,14 +234,18 @@ def plan_cli(path:str,                 # the labelled .csv, .tsv or .jsonl file
              out:str=None,             # the plan folder; default: results/plan/<file stem>
              text_column:str='text', label_column:str='label',
              tokens_column:str=None,   # set for a tagging task
-             tags_column:str='tags', seed:int=0):
+             tags_column:str='tags', seed:int=0,
+             pool:str=None,            # unlabelled rows (same text or tokens column): the next batch to label is picked from them
+             strategy:str='uncertainty', # how: random, uncertainty (TF-IDF margin) or diverse (k-center on MiniLM embeddings)
+             batch:int=100):           # rows in the next batch
     "Pilot a labelled file on each model, then forecast its score up to a budget, the labels a target needs, and the model to pick."
     out = Path(out) if out else results_dir()/'plan'/Path(path).stem
     try:
         plan = plan_task(path, out, models.split(',') if models else None, text_column, label_column, tokens_column, tags_column,
-                         target, metric, budget, pilot, folds, seed=seed)
+                         target, metric, budget, pilot, folds, seed=seed, pool=pool, strategy=strategy, batch=batch)
     except (TaskError, ValueError) as e: _fail(str(e))
     except KeyboardInterrupt:
         import ray; ray.shutdown()
         print(f"\ninterrupted: the finished pilot runs are kept in {out/'pilot'}; the same command resumes", file=sys.stderr); sys.exit(130)
     print('\n' + plan_text(plan, plan['metric']) + f"\n\n{out}: plan.json, plan.csv, plan.png")
+    if 'next_batch' in plan: print(f"next {plan['next_batch']['rows']} rows to label ({strategy}): {plan['next_batch']['file']}")
