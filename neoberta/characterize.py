@@ -299,8 +299,9 @@ def _short(model:str) -> str:
 
 def curve_table(results:pd.DataFrame, whole:bool=True) -> pd.DataFrame:
     """The finished runs of a sweep's results table as curves: model (short name), task, metric, fold, seed, n and the test score
-    of the task's metric. `whole`: only the folds (and seeds) with every size their task was swept at, so that a sweep stopped
-    part-way through a fold (or through a model's first fold) gives no short curves and does not weigh some sizes more than others."""
+    of the task's metric. `whole`: only the folds (and seeds) with every size their task was swept at, and three sizes at least, so
+    that a sweep stopped part-way through a fold (or through a model's first fold, or its first task's first sizes) gives no short
+    curves and does not weigh some sizes more than others."""
     done = results[results.status == 'done'].copy()
     score = done.apply(lambda r: r[f"test_{r['metric']}"], axis=1)
     curves = pd.DataFrame(dict(model=done.model.map(_short), task=done.task, metric=done.metric, fold=done.fold, seed=done.seed,
@@ -308,7 +309,7 @@ def curve_table(results:pd.DataFrame, whole:bool=True) -> pd.DataFrame:
     if not whole: return curves
     swept = results.groupby('task')['n' if 'n' in results else 'n_train'].nunique().rename('swept')
     sizes = curves.groupby(['task', 'model', 'fold', 'seed']).n.transform('nunique')
-    return curves[sizes == curves.join(swept, on='task').swept].reset_index(drop=True)
+    return curves[(sizes == curves.join(swept, on='task').swept) & (sizes >= 3)].reset_index(drop=True)
 
 # %% ../nbs/09_characterize.ipynb #ac9a169a
 def source_of(task:str) -> str:
