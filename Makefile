@@ -152,7 +152,7 @@ predictor: setup  ## the shipped predictor refit on the evidence base's committe
 	$(BIN)/neoberta-fit-predictor
 
 SELECTION_DIR := results/selection/cpu-small
-SELECTION := {tasks: [trec, rotten_tomatoes, 20newsgroups_group, fortune_category, kjv_group, wordnet_supersense], seeds: [0, 1, 2], pool: 5000, run_dir: $(SELECTION_DIR)}
+SELECTION := {tasks: [trec, rotten_tomatoes, 20newsgroups_group, fortune_category, kjv_group, wordnet_supersense], seeds: [0, 1, 2], pool: 2000, run_dir: $(SELECTION_DIR)}
 selection-study: setup data  ## random, uncertainty and diverse label selection on six tasks of six sources, three seeds, TF-IDF refit at every size: labels to reach 95% of the full-pool score, and the predictor's range coverage per strategy: results/selection/cpu-small/, tables copied to results/selection_cpu_small_*.csv
 	mkdir -p $(SELECTION_DIR)
 	$(PM) nbs/experiments/selection.ipynb $(SELECTION_DIR)/selection.ipynb -y "$(SELECTION)"

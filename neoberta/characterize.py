@@ -6,7 +6,7 @@ Docs: https://neoberta.github.io/neoberta/characterize.html.md"""
 
 # %% ../nbs/09_characterize.ipynb #b32cf6b7
 from __future__ import annotations
-import functools, hashlib, importlib.resources, json, math, re, warnings
+import functools, importlib.resources, json, math, re, warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +26,7 @@ from transformers import PreTrainedTokenizerFast
 from .baselines import ARCHS, build_model
 from fastcore.script import call_parse
 
-from .core import project_root, start_run, write_csv, write_text
+from .core import project_root, sha256_file, start_run, write_csv, write_text
 from .data import TASKS, fixed_sample, load_corpus
 from .finetune import finetune_config, head_for, load_any_task
 from .tokenizer import encode_task, task_collator
@@ -458,8 +458,6 @@ class Predictor:
         d = json.loads(text)
         return cls({p['coverage']: PooledPredictor.from_dict(p) for p in d['pooled']}, d['trained_on'])
 
-def _sha256(path:Path) -> str: return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
 def fit_predictor(tables=PREDICTOR_TABLES, coverages=COVERAGES, formula:str=POOLED_FORMULA) -> Predictor:
     "The pooled predictor fit (and calibrated leave one source out) on every whole curve of the sweep result `tables`, at each coverage."
     root = project_root()
@@ -467,7 +465,7 @@ def fit_predictor(tables=PREDICTOR_TABLES, coverages=COVERAGES, formula:str=POOL
     if missing := [str(p) for p in paths if not p.exists()]: raise FileNotFoundError(f"no sweep results table at {missing}")
     curves = curve_table(pd.concat([pd.read_csv(p) for p in paths], ignore_index=True))
     examples = extrapolation_examples(curves)
-    trained_on = dict(tables=[dict(path=str(t), sha256=_sha256(p)) for t, p in zip(tables, paths)],
+    trained_on = dict(tables=[dict(path=str(t), sha256=sha256_file(p)) for t, p in zip(tables, paths)],
                       curves=curves.groupby(['task', 'model', 'fold', 'seed']).ngroups, runs=len(curves), examples=len(examples),
                       models=sorted(curves.model.unique()), tasks=sorted(curves.task.unique()), sources=sorted(examples.source.unique()))
     return Predictor({c: fit_pooled(examples, formula, c) for c in coverages}, trained_on)

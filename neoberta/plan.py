@@ -6,7 +6,7 @@ Docs: https://neoberta.github.io/neoberta/plan.html.md"""
 
 # %% ../nbs/15_plan.ipynb #p3a1b2c3
 from __future__ import annotations
-import hashlib, json, sys
+import json, sys
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +15,7 @@ from fastcore.script import call_parse
 
 from .baselines import ARCHS, is_checkpoint
 from .characterize import SHIPPED, forecast, labels_needed, predict_scores
-from .core import project_root, results_dir, save_figure, start_run, write_csv, write_json, write_text
+from .core import project_root, results_dir, save_figure, sha256_file, start_run, write_csv, write_json, write_text
 from .data import METRICS, Task, TaskError, task_from_file
 from .finetune import CLASSICAL
 from .select import STRATEGIES, embed_texts, select_batch
@@ -58,12 +58,10 @@ def pilot_sweep(task_file:Path|str, models:list[str], sizes:list[int], folds:int
                                                 task=[str(task_file)], n=list(sizes)),
                  paired=[['fold', 'seed'], ['model', 'lr']], fixed=dict(PILOT_RUN))
 
-def _sha256(path:Path) -> str: return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
 def task_copy(task:Task, source:Path|str, out:Path|str) -> Path:
     """Write `task`'s rows with their split as `out/<task name>.jsonl` (labels as names), recording the source file's SHA-256;
     a plan folder made from another version of the file is refused."""
-    out, digest = Path(out), _sha256(source)
+    out, digest = Path(out), sha256_file(source)
     record = out/'source.json'
     if record.exists() and (was := json.loads(record.read_text()))['sha256'] != digest:
         raise ValueError(f"{out} holds a plan for another version of {was['file']} (SHA-256 {was['sha256'][:12]}, now {digest[:12]}); plan into a new --out")

@@ -80,7 +80,7 @@ def _score(model, task:Task, test) -> float:
     from neoberta.finetune import scores
     return scores(task, test['label'], model.predict(test['text']).tolist())[task.metric]
 
-def full_pool_fit(task:Task, pool:int=5000, dev_examples:int=500, test_examples:int=2000, seed:int=0) -> dict:
+def full_pool_fit(task:Task, pool:int=2000, dev_examples:int=500, test_examples:int=2000, seed:int=0) -> dict:
     "The pool (a fixed sample of the training split), the regularisation its full fit picks on the dev sample, and that fit's test score."
     train, dev, test = fixed_sample(task.splits['train'], pool), fixed_sample(task.splits['validation'], dev_examples), fixed_sample(task.splits['test'], test_examples)
     fits = {C: tfidf_classifier(train['text'], train['label'], C, seed) for C in TFIDF_C}
@@ -109,7 +109,7 @@ def labels_to_reach(curve:pd.DataFrame, target:float) -> float:
     return float(np.exp(np.log(n[i - 1]) + w * (np.log(n[i]) - np.log(n[i - 1]))))
 
 # %% ../nbs/16_select.ipynb #s12a1b2c
-def selection_study(tasks:list[str], strategies=STRATEGIES, seeds=(0, 1, 2), pool:int=5000, run_dir:Path|str|None=None, log=print) -> pd.DataFrame:
+def selection_study(tasks:list[str], strategies=STRATEGIES, seeds=(0, 1, 2), pool:int=2000, run_dir:Path|str|None=None, log=print) -> pd.DataFrame:
     "Every strategy's curve with every seed on every task (classification), with each task's full-pool score; written to `run_dir`."
     parts = []
     for name in tasks:
