@@ -109,18 +109,30 @@ def labels_to_reach(curve:pd.DataFrame, target:float) -> float:
     return float(np.exp(np.log(n[i - 1]) + w * (np.log(n[i]) - np.log(n[i - 1]))))
 
 # %% ../nbs/16_select.ipynb #s12a1b2c
+def _task_curves(name:str, strategies, seeds, pool:int) -> pd.DataFrame:
+    "Every strategy's curve with every seed on one classification task, with its full-pool score."
+    task = load_task(name)
+    if task.kind != 'classification': raise ValueError(f"the study's learner classifies whole texts; task {name!r} is {task.kind}")
+    fit = full_pool_fit(task, pool)
+    emb = embed_texts(fit['train']['text']) if 'diverse' in strategies else None
+    return pd.concat([selection_curve(task, s, seed, fit, emb).assign(full_score=fit['full_score'], source=source_of(name), pool=pool)
+                      for s in strategies for seed in seeds], ignore_index=True)
+
 def selection_study(tasks:list[str], strategies=STRATEGIES, seeds=(0, 1, 2), pool:int=2000, run_dir:Path|str|None=None, log=print) -> pd.DataFrame:
-    "Every strategy's curve with every seed on every task (classification), with each task's full-pool score; written to `run_dir`."
+    """Every strategy's curve with every seed on every task (classification), with each task's full-pool score. With a `run_dir`,
+    each task's curves are written as it finishes (`tasks/<task>.csv`) and a task written before is read, not rerun; then `curves.csv`."""
     parts = []
     for name in tasks:
-        task = load_task(name)
-        if task.kind != 'classification': raise ValueError(f"the study's learner classifies whole texts; task {name!r} is {task.kind}")
-        fit = full_pool_fit(task, pool)
-        emb = embed_texts(fit['train']['text']) if 'diverse' in strategies else None
-        for strategy in strategies:
-            for seed in seeds:
-                parts.append(selection_curve(task, strategy, seed, fit, emb).assign(full_score=fit['full_score'], source=source_of(name)))
-        log(f"{name}: full-pool score {fit['full_score']:.3f} (C={fit['C']})")
+        done = Path(run_dir)/'tasks'/f'{name}.csv' if run_dir is not None else None
+        if done is not None and done.exists():
+            curves = pd.read_csv(done)
+            if (set(curves.strategy), set(curves.seed), set(curves['pool'])) != (set(strategies), set(seeds), {pool}):
+                raise ValueError(f"{done} holds the curves of another study (strategies, seeds or pool differ); use another run_dir")
+        else:
+            curves = _task_curves(name, strategies, seeds, pool)
+            if done is not None: write_csv(done, curves)
+        parts.append(curves)
+        log(f"{name}: full-pool score {curves.full_score.iloc[0]:.3f}")
     curves = pd.concat(parts, ignore_index=True)
     if run_dir is not None: write_csv(Path(run_dir)/'curves.csv', curves)
     return curves
