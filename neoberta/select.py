@@ -15,9 +15,9 @@ from transformers import AutoModel, AutoTokenizer
 
 from .baselines import checkpoint_folder
 from .characterize import extrapolation_examples, fit_pooled, curve_table, source_of, PREDICTOR_TABLES, prediction_scores, POOLED_FORMULA
-from .core import project_root, start_run, write_csv
+from .core import project_root, write_csv
 from .data import Task, fixed_sample, load_task
-from .finetune import TFIDF_C, tfidf_classifier
+from .finetune import TFIDF_C, scores, tfidf_classifier
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'STUDY_SIZES', 'embed_texts', 'select_batch', 'full_pool_fit', 'selection_curve', 'labels_to_reach',
@@ -65,7 +65,7 @@ def select_batch(strategy:str, texts:list[str], labelled:list[int], labels:list,
     if len(labels) != len(labelled): raise ValueError(f"{len(labelled)} labelled rows but {len(labels)} labels")
     free = np.setdiff1d(np.arange(len(texts)), labelled)
     k = min(k, len(free))
-    if strategy == 'random' or (strategy != 'random' and not len(labelled)):
+    if strategy == 'random' or not len(labelled):
         return sorted(np.random.default_rng(seed).choice(free, k, replace=False).tolist())
     if strategy == 'uncertainty':
         margins = _margins([texts[i] for i in labelled], list(labels), [texts[i] for i in free], C, seed)
@@ -77,7 +77,6 @@ def select_batch(strategy:str, texts:list[str], labelled:list[int], labels:list,
 STUDY_SIZES = tuple(sorted({int(round(16 * 2 ** (k / 2))) for k in range(13)}))  # 16 to 1,024 by steps of sqrt 2
 
 def _score(model, task:Task, test) -> float:
-    from neoberta.finetune import scores
     return scores(task, test['label'], model.predict(test['text']).tolist())[task.metric]
 
 def full_pool_fit(task:Task, pool:int=2000, dev_examples:int=500, test_examples:int=2000, seed:int=0) -> dict:
