@@ -116,6 +116,7 @@ class Layout:
     keep:torch.Tensor|None  # (N,) flat indices of the real tokens; None when nothing is padded
     mask:torch.Tensor|None  # (B, 1, T, T) bool, True where a query may attend to a key; None: everywhere
     rotations:torch.Tensor  # (N, 1, 1, D/2, 2) RoPE (cos, sin) of each real token, broadcast over (q, k) and heads
+    firsts:torch.Tensor     # (B,) index among the N real tokens of each row's first token (meaningless where that token is padding)
 
     def pad(self, x:torch.Tensor) -> torch.Tensor:
         "(N, ...) real tokens -> (B, T, ...), zeros at padding."
@@ -141,9 +142,10 @@ def make_layout(config:NeoBertaConfig, shape:tuple[int, int], device, attention_
     if document_ids is not None: mask = document_ids[:, :, None] == document_ids[:, None, :]
     if padded: mask = real[:, None, :] if mask is None else mask & real[:, None, :]
     if mask is not None: mask = (mask | torch.eye(T, dtype=torch.bool, device=device)).unsqueeze(1)
-    keep = real.flatten().nonzero().squeeze(1) if padded and not traced else None
+    keep = real.flatten().nonzero().squeeze(1) if padded else None
     positions = position_ids.flatten() if keep is None else position_ids.flatten()[keep]
-    return Layout(B, T, keep, mask, rope_rotations(positions, config.head_size, config.rope_theta)[:, None, None])
+    firsts = (real.flatten().cumsum(0) - 1)[::T].clamp(min=0)
+    return Layout(B, T, keep, mask, rope_rotations(positions, config.head_size, config.rope_theta)[:, None, None], firsts)
 
 # %% ../nbs/03_model.ipynb #f5d37fd0
 def dropout(p:float) -> nn.Module:
@@ -179,15 +181,20 @@ class NeoBertaAttention(nn.Module):
         self.out = nn.Linear(config.hidden_size, config.hidden_size, bias=False)
         self.out.residual_projection = True
 
-    def forward(self, x:torch.Tensor, layout:Layout) -> torch.Tensor:  # (N, C) -> (N, C)
+    def forward(self, x:torch.Tensor, layout:Layout,
+                first_only:bool=False # only each row's first token queries: (N, C) -> (B, C)
+               ) -> torch.Tensor:  # (N, C) -> (N, C)
         qkv = self.qkv(x).unflatten(-1, (3, self.heads, self.head_size))  # (N, 3, H, D)
         qk, v = layout.pad(apply_rope(qkv[:, :2], layout.rotations)), layout.pad(qkv[:, 2])  # (B, T, 2, H, D), (B, T, H, D)
         q, k = qk.unbind(2)
         q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)  # (B, H, T, D)
+        mask = layout.mask
+        if first_only: q, mask = q[:, :, :1], None if mask is None else mask[:, :, :1]  # (B, H, 1, D)
         p = self.dropout if self.training else 0.0
-        if torch.is_grad_enabled() and x.device.type == 'cpu': y = explicit_attention(q, k, v, layout.mask, p)
-        else: y = F.scaled_dot_product_attention(q, k, v, attn_mask=layout.mask, dropout_p=p)
-        return self.out(layout.unpad(y.transpose(1, 2)).flatten(1))
+        if torch.is_grad_enabled() and x.device.type == 'cpu': y = explicit_attention(q, k, v, mask, p)
+        else: y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
+        y = y.transpose(1, 2)
+        return self.out(y.flatten(1) if first_only else layout.unpad(y).flatten(1))
 
 # %% ../nbs/03_model.ipynb #cc60fe2e
 class NeoBertaMLP(nn.Module):
@@ -211,8 +218,11 @@ class NeoBertaLayer(GradientCheckpointingLayer):
         self.attention, self.mlp = NeoBertaAttention(config), NeoBertaMLP(config)
         self.dropout = dropout(config.hidden_dropout_prob)
 
-    def forward(self, x:torch.Tensor, layout:Layout) -> torch.Tensor:
-        x = x + self.dropout(self.attention(self.attn_norm(x), layout))
+    def forward(self, x:torch.Tensor, layout:Layout,
+                first_only:bool=False # compute the block only at each row's first token: (N, C) -> (B, C)
+               ) -> torch.Tensor:
+        y = self.dropout(self.attention(self.attn_norm(x), layout, first_only))
+        x = (x[layout.firsts] if first_only else x) + y
         return x + self.dropout(self.mlp(self.mlp_norm(x)))
 
 # %% ../nbs/03_model.ipynb #d3d2b251
@@ -255,15 +265,18 @@ class NeoBertaModel(NeoBertaPreTrainedModel):
                 position_ids:torch.Tensor|None=None, # (B, T) explicit positions (default: from the mask or the documents)
                 token_type_ids:torch.Tensor|None=None, # accepted and ignored: NeoBERTa has no segment embeddings
                 output_hidden_states:bool|None=None, # also return every block's input and the final output
-                return_dict:bool|None=None) -> BaseModelOutput:
+                return_dict:bool|None=None,
+                first_only:bool=False, # the last block only at each row's first token ([CLS]): last_hidden_state is (B, 1, C)
+               ) -> BaseModelOutput:
         layout = make_layout(self.config, input_ids.shape, input_ids.device, attention_mask, document_ids, position_ids)
         x = self.dropout(self.embeddings(layout.unpad(input_ids)))  # (N, C)
         states = []
-        for layer in self.layers:
+        for i, layer in enumerate(self.layers):
             if output_hidden_states: states.append(layout.pad(x))
-            x = layer(x, layout)
-        x = layout.pad(self.norm(x))  # (B, T, C)
-        if layout.keep is None and attention_mask is not None: x = x * attention_mask[..., None].to(x.dtype)  # padding was computed too
+            x = layer(x, layout, first_only and i == len(self.layers) - 1)
+        if first_only: x, real = self.norm(x)[:, None], None if attention_mask is None else attention_mask[:, :1]  # (B, 1, C)
+        else: x, real = layout.pad(self.norm(x)), None if layout.keep is not None else attention_mask  # (B, T, C)
+        if real is not None: x = x * real[..., None].to(x.dtype)  # zeros where a padding position was computed
         return BaseModelOutput(last_hidden_state=x, hidden_states=tuple(states) + (x,) if output_hidden_states else None)
 
 # %% ../nbs/03_model.ipynb #59a68910
@@ -331,7 +344,8 @@ class NeoBertaForSequenceClassification(NeoBertaPreTrainedModel):
     def forward(self, input_ids, attention_mask=None, document_ids=None, position_ids=None, token_type_ids=None,
                 labels:torch.Tensor|None=None, # (B,) class ids, (B,) floats for regression or (B, L) multi-hot
                 output_hidden_states=None, return_dict=None) -> SequenceClassifierOutput:
-        out = self.model(input_ids, attention_mask, document_ids, position_ids, output_hidden_states=output_hidden_states)
+        first_only = self.head.pooling == 'cls' and not output_hidden_states  # the head reads [CLS] alone
+        out = self.model(input_ids, attention_mask, document_ids, position_ids, output_hidden_states=output_hidden_states, first_only=first_only)
         logits = self.head(out.last_hidden_state, attention_mask)
         loss = None if labels is None else classification_loss(logits, labels, self.num_labels)
         return SequenceClassifierOutput(loss=loss, logits=logits, hidden_states=out.hidden_states)
