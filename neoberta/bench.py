@@ -23,9 +23,10 @@ from .model import SIZES
 from .tokenizer import TokenizerConfig, encode_task, get_tokenizer, task_collator
 
 # %% auto #0
-__all__ = ['BENCH_PRESETS', 'GOALS', 'PANELS', 'BenchConfig', 'matmul_ceiling', 'corpus_rows', 'mlm_labels', 'sentence_batches',
-           'train_step', 'infer_step', 'interleaved_times', 'count_flops', 'step_peak_mb', 'bf16_error', 'run_bench',
-           'goal_table', 'plot_bench', 'quick_train', 'export_onnx', 'quantize_int8', 'serving_comparison']
+__all__ = ['BENCH_PRESETS', 'GOALS', 'PANELS', 'SERVING_GOALS', 'MAX_INT8_POINTS_LOST', 'BenchConfig', 'matmul_ceiling',
+           'corpus_rows', 'mlm_labels', 'sentence_batches', 'train_step', 'infer_step', 'interleaved_times',
+           'count_flops', 'step_peak_mb', 'bf16_error', 'run_bench', 'goal_table', 'plot_bench', 'quick_train',
+           'export_onnx', 'quantize_int8', 'serving_comparison', 'serving_goal_table']
 
 # %% ../nbs/11_bench.ipynb #224cacda
 @dataclass(frozen=True)
@@ -276,9 +277,10 @@ def _accuracy(logits:list, targets:list) -> float:
     return (pred[keep] == gold[keep]).float().mean().item()
 
 def serving_comparison(model, tok, task:Task, folder:Path|str, n:int=256, batch:int=32, rounds:int=5, threads:int=2,
-                       dtypes:tuple=DTYPES # PyTorch precisions timed (float32, the reference, always is)
+                       dtypes:tuple=DTYPES, # PyTorch precisions timed (float32, the reference, always is)
+                       baseline=None # another classifier trained the same way (e.g. HF BERT), timed in PyTorch float32 on the same batches
                       ) -> pd.DataFrame:
-    "Accuracy, agreement with PyTorch float32, speed and file size of PyTorch in `dtypes` and ONNX fp32/int8 on `n` test examples."
+    "Accuracy, agreement with PyTorch float32, speed and file size of PyTorch in `dtypes`, ONNX fp32/int8 and the baseline on `n` test examples."
     import onnxruntime as ort
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     enc = encode_task(tok, task, task.splits['test'].select(range(min(n, len(task.splits['test'])))), model.config.max_position_embeddings)
@@ -290,17 +292,40 @@ def serving_comparison(model, tok, task:Task, folder:Path|str, n:int=256, batch:
     int8 = quantize_int8(fp32, folder/'model.int8.onnx')
     opts = ort.SessionOptions(); opts.intra_op_num_threads = threads
     sessions = {p: ort.InferenceSession(str(p), opts, providers=['CPUExecutionProvider']) for p in (fp32, int8)}
-    def torch_run(dtype):
-        with torch.inference_mode(), autocast(dtype): return [model(**b).logits.float() for b in batches]
-    runners = {f'pytorch {d}': (lambda d=d: torch_run(d)) for d in DTYPES if d == 'float32' or d in dtypes}
-    runners |= {'onnx float32': lambda: _onnx_predict(sessions[fp32], batches), 'onnx int8': lambda: _onnx_predict(sessions[int8], batches)}
+    def torch_run(m, dtype):
+        with torch.inference_mode(), autocast(dtype): return [m(**b).logits.float() for b in batches]
+    name = model.config.model_type
+    runners = {(name, f'pytorch {d}'): (lambda d=d: torch_run(model, d)) for d in DTYPES if d == 'float32' or d in dtypes}
+    runners |= {(name, 'onnx float32'): lambda: _onnx_predict(sessions[fp32], batches), (name, 'onnx int8'): lambda: _onnx_predict(sessions[int8], batches)}
+    if baseline is not None: runners[(baseline.config.model_type, 'pytorch float32')] = lambda: torch_run(baseline.eval(), 'float32')
     outputs = {k: f() for k, f in runners.items()}
     times = interleaved_times(runners, rounds)
     sizes = {'onnx float32': fp32.stat().st_size, 'onnx int8': int8.stat().st_size}
-    ref = outputs['pytorch float32']
+    ref = outputs[(name, 'pytorch float32')]
     ref_pred = [r.argmax(-1).masked_fill(y == -100, -100) for r, y in zip(ref, labels)]
-    rows = [dict(task=task.name, kind=task.kind, runtime=k, accuracy=_accuracy(o, labels), agreement=_accuracy(o, ref_pred),
-                 max_abs_logit_diff=max((a - b).abs().max().item() for a, b in zip(o, ref)),
-                 seqs_per_s=len(enc) / statistics.median(times[k][1:]), file_mb=sizes.get(k, np.nan) / 2**20)
-            for k, o in outputs.items()]
+    rows = [dict(task=task.name, kind=task.kind, model=m, runtime=k, accuracy=_accuracy(o, labels),
+                 agreement=_accuracy(o, ref_pred) if m == name else np.nan,
+                 max_abs_logit_diff=max((a - b).abs().max().item() for a, b in zip(o, ref)) if m == name else np.nan,
+                 seqs_per_s=len(enc) / statistics.median(times[(m, k)][1:]), file_mb=sizes.get(k, np.nan) / 2**20 if m == name else np.nan)
+            for (m, k), o in outputs.items()]
+    return pd.DataFrame(rows)
+
+# %% ../nbs/11_bench.ipynb #ec598eec
+SERVING_GOALS = (  # (measure, (model, runtime) over (model, runtime), goal): speeds on the same batches
+    ('onnx float32 over pytorch float32', ('neoberta', 'onnx float32'), ('neoberta', 'pytorch float32'), 1.0),
+    ('onnx int8 over bert pytorch float32', ('neoberta', 'onnx int8'), ('bert', 'pytorch float32'), 3.0))
+MAX_INT8_POINTS_LOST = 1.0
+
+def serving_goal_table(serving:pd.DataFrame) -> pd.DataFrame:
+    "Per task: each serving speed ratio against its goal, and the accuracy points int8 loses against float32."
+    rows = []
+    for task, df in serving.groupby('task', sort=False):
+        s = df.set_index(['model', 'runtime'])
+        for measure, num, den, goal in SERVING_GOALS:
+            if num in s.index and den in s.index:
+                ratio = s.seqs_per_s[num] / s.seqs_per_s[den]
+                rows.append(dict(task=task, measure=measure, value=ratio, goal=f'>= {goal:g}', met=ratio >= goal))
+        lost = 100 * (s.accuracy[('neoberta', 'pytorch float32')] - s.accuracy[('neoberta', 'onnx int8')])
+        rows.append(dict(task=task, measure='accuracy points lost by onnx int8', value=lost, goal=f'<= {MAX_INT8_POINTS_LOST:g}',
+                         met=lost <= MAX_INT8_POINTS_LOST))
     return pd.DataFrame(rows)
