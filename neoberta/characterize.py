@@ -610,11 +610,13 @@ def evaluate_predictions(curves:pd.DataFrame, examples:pd.DataFrame|None=None, h
     pilot's size for a horizon of 1 or more), by six methods: the mean curve of the other sources' tasks (the same model's mean
     score at that size: nothing about the task), the last observed score, the best single power law, the per-curve fit with its
     own range and with that range calibrated on the other sources' prefix errors (`curve_calibrated`), and the pooled predictor
-    trained and calibrated without the curve's source (leave one source out: every task of it held out together); with a
-    `predictor`, also that predictor as it is (`shipped`: fair only on curves it was not fit on). One row per method, horizon
+    trained and calibrated without the curve's source (leave one source out: every task of it held out together) and, where
+    the curves hold two models or more, without the curve's model (`pooled_lomo`: a model it never saw); with a `predictor`,
+    also that predictor as it is (`shipped`: fair only on curves it was not fit on). One row per method, horizon
     and run at the largest size; scores in [0, 1]."""
     examples = extrapolation_examples(curves) if examples is None else examples  # with any features the formula names
     pooled = {s: fit_pooled(examples[examples.source != s], formula, coverage) for s in examples.source.unique()}
+    unseen_model = {m: fit_pooled(examples[examples.model != m], formula, coverage) for m in examples.model.unique()} if examples.model.nunique() > 1 else {}
     stretch = {s: _curve_margins(examples[examples.source != s], coverage) for s in examples.source.unique()}
     means = (curves.assign(score=curves.score / curves.groupby('task').score.transform(score_scale), source=curves.task.map(source_of))
              .groupby(['source', 'task', 'model', 'n']).score.mean().reset_index())
@@ -634,6 +636,7 @@ def evaluate_predictions(curves:pd.DataFrame, examples:pd.DataFrame|None=None, h
                            curve=_curve_range(ex.iloc[0], coverage), curve_calibrated=_calibrated_curve_range(ex.iloc[0], stretch[source_of(task)]),
                            pooled=(pool['median'], pool.low, pool.high))
             if len(others) >= 2: methods = dict(mean_curve=_mean_curve_baseline(others, coverage)) | methods
+            if model in unseen_model: methods['pooled_lomo'] = tuple(unseen_model[model].predict(ex).iloc[0][['median', 'low', 'high']])
             if predictor is not None: methods['shipped'] = tuple(predictor.quantiles(ex)[[.5, *_levels(coverage)]].iloc[0])
             for method, (median, low, high) in methods.items():
                 rows.append(pd.DataFrame(dict(method=method, horizon=h, task=task, model=model, cutoff=cutoff, n=top, fold=truth.fold.values,

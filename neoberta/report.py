@@ -28,7 +28,8 @@ TASK_NAMES = {'trec': 'TREC', 'rotten_tomatoes': 'Rotten Tomatoes', '20newsgroup
               'wnut16': 'WNUT-16 (entity F1)'}
 METHOD_NAMES = {'mean_curve': 'mean curve of other sources', 'last': 'last observed', 'power_law': 'best power law',
                 'curve': 'per-curve fit', 'curve_calibrated': 'per-curve fit, calibrated range', 'pooled': 'pooled (CQR)', 'shipped': 'shipped predictor',
-                'pooled+model': 'pooled + model features', 'pooled+task': 'pooled + task features'}
+                'pooled+model': 'pooled + model features', 'pooled+task': 'pooled + task features',
+                'pooled_lomo': 'pooled, leave one model out'}
 
 def results_table(name:str, root:Path|None=None) -> pd.DataFrame:
     "The committed table `results/<name>.csv`."
