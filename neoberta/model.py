@@ -22,10 +22,10 @@ from transformers.utils import ModelOutput
 # %% auto #0
 __all__ = ['SIZES', 'CLS_OBJECTIVES', 'POOLINGS', 'swiglu_width', 'NeoBertaConfig', 'document_positions', 'rope_rotations',
            'apply_rope', 'Layout', 'make_layout', 'dropout', 'NeoBertaRMSNorm', 'explicit_attention',
-           'NeoBertaAttention', 'NeoBertaMLP', 'NeoBertaLayer', 'NeoBertaPreTrainedModel', 'NeoBertaModel',
-           'predict_masked', 'NeoBertaForMaskedLM', 'NeoBertaClassificationHead', 'classification_loss',
-           'NeoBertaForSequenceClassification', 'NeoBertaForTokenClassification', 'NeoBertaPreTrainingOutput',
-           'NeoBertaForPreTraining']
+           'segment_attention', 'NeoBertaAttention', 'NeoBertaMLP', 'NeoBertaLayer', 'NeoBertaPreTrainedModel',
+           'NeoBertaModel', 'predict_masked', 'NeoBertaForMaskedLM', 'NeoBertaClassificationHead',
+           'classification_loss', 'NeoBertaForSequenceClassification', 'NeoBertaForTokenClassification',
+           'NeoBertaPreTrainingOutput', 'NeoBertaForPreTraining']
 
 # %% ../nbs/03_model.ipynb #c922a367
 SIZES = {  # name: (hidden_size, num_hidden_layers, num_attention_heads)
@@ -117,6 +117,7 @@ class Layout:
     mask:torch.Tensor|None  # (B, 1, T, T) bool, True where a query may attend to a key; None: everywhere
     rotations:torch.Tensor  # (N, 1, 1, D/2, 2) RoPE (cos, sin) of each real token, broadcast over (q, k) and heads
     firsts:torch.Tensor     # (B,) index among the N real tokens of each row's first token (meaningless where that token is padding)
+    segments:list|None = None  # (start, end) of each row's real tokens among the N, for attention row by row; None: padded attention
 
     def pad(self, x:torch.Tensor) -> torch.Tensor:
         "(N, ...) real tokens -> (B, T, ...), zeros at padding."
@@ -145,7 +146,11 @@ def make_layout(config:NeoBertaConfig, shape:tuple[int, int], device, attention_
     keep = real.flatten().nonzero().squeeze(1) if padded else None
     positions = position_ids.flatten() if keep is None else position_ids.flatten()[keep]
     firsts = (real.flatten().cumsum(0) - 1)[::T].clamp(min=0)
-    return Layout(B, T, keep, mask, rope_rotations(positions, config.head_size, config.rope_theta)[:, None, None], firsts)
+    segments = None
+    if keep is not None and document_ids is None and not traced and not torch.is_grad_enabled() and torch.device(device).type == 'cpu':
+        lengths = real.sum(1)
+        if lengths.min() > 0: ends = lengths.cumsum(0).tolist(); segments = list(zip([0] + ends[:-1], ends))
+    return Layout(B, T, keep, mask, rope_rotations(positions, config.head_size, config.rope_theta)[:, None, None], firsts, segments)
 
 # %% ../nbs/03_model.ipynb #f5d37fd0
 def dropout(p:float) -> nn.Module:
@@ -172,6 +177,17 @@ def explicit_attention(q, k, v, # (B, H, T, D)
     return probs @ v
 
 # %% ../nbs/03_model.ipynb #b67f87e3
+def segment_attention(q, k, v, # (N, H, D)
+                      segments:list[tuple[int, int]], # (start, end) of each segment among the N
+                      first_only:bool=False # only each segment's first token queries
+                     ) -> torch.Tensor: # (N, H * D), or (segments, H * D)
+    "Attention within each segment of the N tokens, one SDPA call per segment: no padding, no mask."
+    out = []
+    for s, e in segments:
+        keys, values = k[s:e].transpose(0, 1), v[s:e].transpose(0, 1)  # (H, L, D)
+        out.append(F.scaled_dot_product_attention(q[s:s + 1 if first_only else e].transpose(0, 1), keys, values).transpose(0, 1))
+    return torch.cat(out).flatten(1)
+
 class NeoBertaAttention(nn.Module):
     "Multi-head self-attention with RoPE through SDPA, on unpadded tokens."
     def __init__(self, config:NeoBertaConfig):
@@ -185,8 +201,10 @@ class NeoBertaAttention(nn.Module):
                 first_only:bool=False # only each row's first token queries: (N, C) -> (B, C)
                ) -> torch.Tensor:  # (N, C) -> (N, C)
         qkv = self.qkv(x).unflatten(-1, (3, self.heads, self.head_size))  # (N, 3, H, D)
-        qk, v = layout.pad(apply_rope(qkv[:, :2], layout.rotations)), layout.pad(qkv[:, 2])  # (B, T, 2, H, D), (B, T, H, D)
-        q, k = qk.unbind(2)
+        qk, v = apply_rope(qkv[:, :2], layout.rotations), qkv[:, 2]
+        if layout.segments is not None and not (self.training and self.dropout): return self.out(segment_attention(qk[:, 0], qk[:, 1], v, layout.segments, first_only))
+        q, k = layout.pad(qk).unbind(2)  # (B, T, H, D) each
+        v = layout.pad(v)
         q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)  # (B, H, T, D)
         mask = layout.mask
         if first_only: q, mask = q[:, :, :1], None if mask is None else mask[:, :, :1]  # (B, H, 1, D)
