@@ -180,7 +180,8 @@ def run_bench(cfg:BenchConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
             steps[(arch, compiled, 'infer_variable')] = infer_step(clf, variable, dtype)
         warmup = {k: time.perf_counter() for k in steps}
         for k, f in steps.items(): f(); warmup[k] = time.perf_counter() - warmup[k]
-        times = interleaved_times(steps, cfg.rounds)
+        times = {}  # each measure timed in its own block, the architectures taking turns: inference never follows a training step
+        for m in ('train', 'infer_fixed', 'infer_variable'): times |= interleaved_times({k: f for k, f in steps.items() if k[2] == m}, cfg.rounds)
         for (arch, compiled), (mlm, clf) in models.items():
             t = {m: statistics.median(times[(arch, compiled, m)][1:]) for m in ('train', 'infer_fixed', 'infer_variable')}
             flops = count_flops(steps[(arch, compiled, 'train')]) if not compiled else None
