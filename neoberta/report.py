@@ -18,8 +18,8 @@ from .core import project_root, write_text
 
 # %% auto #0
 __all__ = ['MODEL_NAMES', 'TASK_NAMES', 'METHOD_NAMES', 'BLOCK', 'results_table', 'markdown_table', 'speed_table',
-           'pretraining_table', 'downstream_table', 'predictor_table', 'readme_tables', 'render_readme',
-           'readme_in_sync', 'readme_cli']
+           'serving_table', 'pretraining_table', 'downstream_table', 'predictor_table', 'readme_tables',
+           'render_readme', 'readme_in_sync', 'readme_cli']
 
 # %% ../nbs/13_report.ipynb #e73f33c6
 MODEL_NAMES = {'neoberta': 'NeoBERTa', 'modernbert': 'ModernBERT', 'bert-lr3e-4': 'BERT', 'roberta-lr3e-4': 'RoBERTa',
@@ -64,6 +64,13 @@ def speed_table(bench:pd.DataFrame, against:str='bert') -> pd.DataFrame:
                      'inference ratio': _ratio(neo.infer_variable_seqs_per_s, ref.infer_variable_seqs_per_s)})
     return pd.DataFrame(rows)
 
+# %% ../nbs/13_report.ipynb #1e7f7ae5
+def serving_table(goals:pd.DataFrame) -> pd.DataFrame:
+    "The serving goals of `make bench` (`serving_goal_table`): each measure (rows) per task (columns), and its goal."
+    t = goals.pivot_table('value', 'measure', 'task', sort=False).rename(columns=TASK_NAMES)
+    t['goal'] = goals.drop_duplicates('measure').set_index('measure').goal
+    return t.rename_axis(index='measure', columns=None).reset_index()
+
 # %% ../nbs/13_report.ipynb #a7925fdb
 def pretraining_table(summary:pd.DataFrame) -> pd.DataFrame:
     "Per pretraining run: tokens seen, real-token share, throughput, held-out MLM loss at the shortest run's time and at the end."
@@ -99,7 +106,8 @@ BLOCK = re.compile(r'(<!-- table: ([\w-]+) -->\n).*?(\n<!-- /table -->)', re.S)
 def readme_tables(root:Path|None=None) -> dict[str, str]:
     "Every table block of the README, as markdown, from the committed tables."
     t = lambda name: results_table(name, root)
-    return {'speed': markdown_table(speed_table(t('bench_cpu_small')), 0),
+    return {'speed': markdown_table(speed_table(t('bench_cpu_small_avx2')), 0),
+            'serving': markdown_table(serving_table(t('bench_cpu_small_avx2_serving_goals')), 2),
             'pretraining': markdown_table(pretraining_table(t('pretrain_compare_summary')), 2),
             'downstream': markdown_table(downstream_table(t('sweep_curves_cpu_small')), 1),
             'predictor': markdown_table(predictor_table(t('characterize_curves_cpu_small_scores')), 2),
