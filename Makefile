@@ -44,10 +44,10 @@ reproduce: setup  ## the main command, end to end on the embedded default: data,
 test: setup data  ## notebooks clean, package in sync, templates declare parameters, every notebook runs
 	$(PY) tools/run_tests.py
 
-bench: setup data  ## the speed benchmark (cpu-small preset): tables, figure and ONNX comparison under results/bench/cpu-small/
+bench: setup data  ## the speed benchmark (cpu-small preset): throughput tables and figure, ONNX/int8 serving against HF BERT, the HTTP service under load: results/bench/cpu-small/
 	mkdir -p results/bench/cpu-small
 	$(PM) nbs/experiments/bench.ipynb results/bench/cpu-small/bench.ipynb \
-	  -y "{preset: cpu-small, serving_steps: 300, serving_examples: 512, run_dir: results/bench/cpu-small}"
+	  -y "{preset: cpu-small, serving_steps: 300, serving_examples: 512, service_requests: 256, run_dir: results/bench/cpu-small}"
 
 COMPARE_RUNS := {neoberta: {}, neoberta-sop: {cls_objective: sop}, bert: {arch: bert}, roberta: {arch: roberta}, modernbert: {arch: modernbert}, bert-lr3e-4: {arch: bert, lr: 0.0003}, roberta-lr3e-4: {arch: roberta, lr: 0.0003}}
 pretrain-compare: setup data  ## NeoBERTa (with and without SOP) and the baselines (BERT and RoBERTa also at lr 3e-4), 600 s of training each (cpu-small, about 85 min): results/pretrain/compare-cpu-small/
@@ -140,12 +140,12 @@ empty :=
 space := $(empty) $(empty)
 comma := ,
 EVIDENCE_TABLES := $(wildcard results/sweep_evidence_cpu_small.csv results/sweep_evidence_tfidf_cpu_small.csv)
-EVIDENCE := {results: [$(subst $(space),$(comma) ,$(strip $(EVIDENCE_TABLES)))], probe: null, coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], horizons: [32, 0.1, 0.25, 0.5], run_dir: $(EVIDENCE_DIR)}
-characterize-evidence: setup  ## the predictors evaluated leave one source out on the evidence base's committed tables together (results/sweep_evidence*_cpu_small.csv), from a 16-32 example pilot and from 10, 25 and 50% prefixes: results/characterize/evidence-cpu-small/, tables copied to results/characterize_evidence_cpu_small_*.csv; then make predictor
+EVIDENCE := {results: [$(subst $(space),$(comma) ,$(strip $(EVIDENCE_TABLES)))], probe: checkpoints/neoberta-s-long, coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], horizons: [32, 0.1, 0.25, 0.5], run_dir: $(EVIDENCE_DIR)}
+characterize-evidence: setup  ## the predictors evaluated leave one source out (and the pooled one leave one model out) on the evidence base's committed tables together (results/sweep_evidence*_cpu_small.csv), from a 16-32 example pilot and from 10, 25 and 50% prefixes, with and without task features measured by the shipped NeoBERTa: results/characterize/evidence-cpu-small/, tables copied to results/characterize_evidence_cpu_small_*.csv; then make predictor
 	test -n "$(EVIDENCE_TABLES)" || { echo "no evidence tables yet: run make sweep-evidence-tfidf or make sweep-evidence first"; exit 1; }
 	mkdir -p $(EVIDENCE_DIR)
 	$(PM) nbs/experiments/characterize.ipynb $(EVIDENCE_DIR)/characterize.ipynb -y "$(EVIDENCE)"
-	for t in curves predictions scores regret labels collection bands; do cp $(EVIDENCE_DIR)/$$t.csv results/characterize_evidence_cpu_small_$$t.csv; done
+	for t in curves task_features task_distances predictions scores regret labels collection bands; do cp $(EVIDENCE_DIR)/$$t.csv results/characterize_evidence_cpu_small_$$t.csv; done
 	$(BIN)/neoberta-fit-predictor
 
 predictor: setup  ## the shipped predictor refit on the evidence base's committed tables (results/sweep_evidence*_cpu_small.csv), every coverage calibrated leave one source out: neoberta/predictor.json, which predict_scores, labels_needed, rank_models and neoberta-plan load
