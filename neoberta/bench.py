@@ -251,8 +251,10 @@ def quick_train(model, tok, task:Task, steps:int, batch:int=32, lr:float=1e-3, m
 def export_onnx(model, example:dict, path:Path|str) -> Path:
     "Export a classifier to ONNX with dynamic batch and length; inputs `input_ids` and `attention_mask`, output `logits`."
     batch, length = torch.export.Dim('batch'), torch.export.Dim('length', max=model.config.max_position_embeddings)
+    example = {k: example[k] for k in ('input_ids', 'attention_mask')}
+    if len(example['input_ids']) == 1: example = {k: v.repeat(2, 1) for k, v in example.items()}  # the exporter would fix a dimension of size 1
     with atomic_path(path) as tmp:
-        torch.onnx.export(model, (), tmp, kwargs={k: example[k] for k in ('input_ids', 'attention_mask')}, input_names=['input_ids', 'attention_mask'],
+        torch.onnx.export(model, (), tmp, kwargs=example, input_names=['input_ids', 'attention_mask'],
                           output_names=['logits'], dynamic_shapes={'input_ids': {0: batch, 1: length}, 'attention_mask': {0: batch, 1: length}},
                           dynamo=True, external_data=False, verbose=False)
     return Path(path)
