@@ -140,12 +140,12 @@ empty :=
 space := $(empty) $(empty)
 comma := ,
 EVIDENCE_TABLES := $(wildcard results/sweep_evidence_cpu_small.csv results/sweep_evidence_tfidf_cpu_small.csv)
-EVIDENCE := {results: [$(subst $(space),$(comma) ,$(strip $(EVIDENCE_TABLES)))], probe: checkpoints/neoberta-s-long, coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], horizons: [32, 0.1, 0.25, 0.5], run_dir: $(EVIDENCE_DIR)}
-characterize-evidence: setup  ## the predictors evaluated leave one source out (and the pooled one leave one model out) on the evidence base's committed tables together (results/sweep_evidence*_cpu_small.csv), from a 16-32 example pilot and from 10, 25 and 50% prefixes, with and without task features measured by the shipped NeoBERTa: results/characterize/evidence-cpu-small/, tables copied to results/characterize_evidence_cpu_small_*.csv; then make predictor
+EVIDENCE := {results: [$(subst $(space),$(comma) ,$(strip $(EVIDENCE_TABLES)))], probe: null, coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], horizons: [32, 0.1, 0.25, 0.5], run_dir: $(EVIDENCE_DIR)}
+characterize-evidence: setup  ## the predictors evaluated leave one source out (and the pooled one leave one model out) on the evidence base's committed tables together (results/sweep_evidence*_cpu_small.csv), from a 16-32 example pilot and from 10, 25 and 50% prefixes: results/characterize/evidence-cpu-small/, tables copied to results/characterize_evidence_cpu_small_*.csv; then make predictor
 	test -n "$(EVIDENCE_TABLES)" || { echo "no evidence tables yet: run make sweep-evidence-tfidf or make sweep-evidence first"; exit 1; }
 	mkdir -p $(EVIDENCE_DIR)
 	$(PM) nbs/experiments/characterize.ipynb $(EVIDENCE_DIR)/characterize.ipynb -y "$(EVIDENCE)"
-	for t in curves task_features task_distances predictions scores regret labels collection bands; do cp $(EVIDENCE_DIR)/$$t.csv results/characterize_evidence_cpu_small_$$t.csv; done
+	for t in curves predictions scores regret labels collection bands; do cp $(EVIDENCE_DIR)/$$t.csv results/characterize_evidence_cpu_small_$$t.csv; done
 	$(BIN)/neoberta-fit-predictor
 
 predictor: setup  ## the shipped predictor refit on the evidence base's committed tables (results/sweep_evidence*_cpu_small.csv), every coverage calibrated leave one source out: neoberta/predictor.json, which predict_scores, labels_needed, rank_models and neoberta-plan load
