@@ -19,7 +19,7 @@ from .characterize import (PREDICTOR_TABLES, SHIPPED, Predictor, curve_table, ex
 from .core import project_root, results_dir, save_figure, sha256_file, start_run, write_csv, write_json, write_text
 from .data import METRICS, Task, TaskError, task_from_file
 from .finetune import CLASSICAL
-from .select import STRATEGIES, embed_texts, select_batch
+from .select import STRATEGIES, embed_texts, labels_to_reach, select_batch
 from .sweep import Sweep, run_sweep
 
 # %% auto #0
@@ -250,13 +250,6 @@ def plan_cli(path:str,                 # the labelled .csv, .tsv or .jsonl file
     if 'next_batch' in plan: print(f"next {plan['next_batch']['rows']} rows to label ({strategy}): {plan['next_batch']['file']}")
 
 # %% ../nbs/15_plan.ipynb #4e0b996f
-def _crossing(sizes:np.ndarray, means:np.ndarray, target:float) -> float:
-    "The first size at which a mean curve, linear in log n between its sizes, reaches `target` (some mean must)."
-    i = int(np.argmax(means >= target))
-    if i == 0: return float(sizes[0])
-    share = (target - means[i - 1]) / (means[i] - means[i - 1])
-    return float(np.exp(np.log(sizes[i - 1]) + share * np.log(sizes[i] / sizes[i - 1])))
-
 def _predictors_without_each_source(curves:pd.DataFrame, coverages) -> dict[str, Predictor]:
     examples = extrapolation_examples(curves)
     return {s: Predictor({c: fit_pooled(examples[examples.source != s], coverage=c) for c in coverages}, dict(without=s))
@@ -278,7 +271,7 @@ def plan_backtest(curves:pd.DataFrame, pilot:int=64, p:float=0.8, coverage:float
         means = g.groupby('n').score.mean()
         targets = means[means.index > pilot]
         for n, target in targets.items():
-            truth = _crossing(means.index.to_numpy(float), means.to_numpy(), target)
+            truth = labels_to_reach(means.reset_index(), target)
             for q in (.5, p):
                 estimate = labels_needed(fc, target, q)['n']
                 labels.append(dict(task=task, model=model, source=source_of(task), target_n=n, target=target, truth=truth, p=q,
