@@ -136,9 +136,9 @@ characterize: setup data  ## the predictors evaluated on a committed sweep (CHAR
 	for t in $(CHARACTERIZE_TABLES); do cp $(CHARACTERIZE_DIR)/$$t.csv results/characterize_$(CHARACTERIZE_SWEEP)_cpu_small_$$t.csv; done
 
 TASK_FEATURES_DIR := results/task-features/cpu-small
-task-features: setup data  ## every built-in task's features, measured once with the shipped NeoBERTa as probe: sizes, label entropy, divergences from the pretraining corpus, Task2Vec (about 40 min on a 2-core CPU; resumable): results/task-features/cpu-small/, tables copied to results/task_{features,embeddings}_cpu_small.csv
+task-features: setup data  ## every built-in task's features, measured once with the shipped NeoBERTa as probe: sizes, label entropy, divergences from the pretraining corpus, Task2Vec (65 min on a 2-core CPU beside a sweep; resumable): results/task-features/cpu-small/, the features and the tasks' Task2Vec distances copied to results/task_{features,distances}_cpu_small.csv
 	$(PY) -c "from neoberta.characterize import task_feature_run; task_feature_run('$(TASK_FEATURES_DIR)', 'checkpoints/neoberta-s-long')"
-	for t in features embeddings; do cp $(TASK_FEATURES_DIR)/task_$$t.csv results/task_$${t}_cpu_small.csv; done
+	for t in features distances; do cp $(TASK_FEATURES_DIR)/task_$$t.csv results/task_$${t}_cpu_small.csv; done
 
 EVIDENCE_DIR := results/characterize/evidence-cpu-small
 empty :=

@@ -289,8 +289,8 @@ def task_feature_table(tasks:list[str], probe:str, corpus_docs:int=2000, **kwarg
     return pd.DataFrame(rows), pd.DataFrame(embeddings).T
 
 def task_feature_run(run_dir:Path|str, probe:str, tasks:list[str]|None=None, corpus_docs:int=2000, **kwargs) -> Path:
-    """`task_features` of `tasks` (default: every built-in task) measured with `probe`, as tables in `run_dir`: task_features.csv and
-    task_embeddings.csv (Task2Vec, one row per task). Each task is saved as it finishes (`tasks/<name>.json`): a run stopped part-way
+    """`task_features` of `tasks` (default: every built-in task) measured with `probe`, as tables in `run_dir`: task_features.csv,
+    task_embeddings.csv (Task2Vec, one row per task) and task_distances.csv (their cosine distances). Each task is saved as it finishes (`tasks/<name>.json`): a run stopped part-way
     resumes where it stopped."""
     tasks = list(TASKS) if tasks is None else list(tasks)
     params = dict(probe=str(probe), corpus_docs=corpus_docs, **kwargs)
@@ -307,7 +307,9 @@ def task_feature_run(run_dir:Path|str, probe:str, tasks:list[str]|None=None, cor
     rows = [json.loads((done/f'{name}.json').read_text()) for name in tasks]
     features = pd.DataFrame([{k: v for k, v in r.items() if k != 'embedding'} for r in rows]).set_index('task').reset_index()
     write_csv(run/'task_features.csv', features)
-    write_csv(run/'task_embeddings.csv', pd.DataFrame([r['embedding'] for r in rows], index=pd.Index(tasks, name='task')).reset_index())
+    embeddings = pd.DataFrame([r['embedding'] for r in rows], index=pd.Index(tasks, name='task'))
+    write_csv(run/'task_embeddings.csv', embeddings.reset_index())
+    write_csv(run/'task_distances.csv', task_distances(embeddings).rename_axis('task').reset_index())
     return run
 
 def task_distances(embeddings:pd.DataFrame) -> pd.DataFrame:
