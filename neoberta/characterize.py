@@ -689,8 +689,10 @@ def prediction_scores(predictions:pd.DataFrame) -> pd.DataFrame:
                                                            width=('width', 'mean'), runs=('actual', 'size')).reset_index()
 
 def selection_regret(predictions:pd.DataFrame) -> pd.DataFrame:
-    "Per method and horizon: points lost, averaged over tasks, by picking the model with the best predicted median at the largest size."
+    """Per method and horizon: points lost, averaged over the tasks with two models or more, by picking the model with the best
+    predicted median at the largest size."""
     per = predictions.groupby(['method', 'horizon', 'task', 'model'], sort=False).agg(predicted=('median', 'first'), actual=('actual', 'mean')).reset_index()
+    per = per[per.groupby('task').model.transform('nunique') > 1]
     def regret(g): return (g.actual.max() - g.actual[g.predicted.idxmax()]) * 100
     out = per.groupby(['horizon', 'method', 'task'], sort=False).apply(regret, include_groups=False).rename('regret').reset_index()
     return out.groupby(['horizon', 'method'], sort=False).regret.agg(['mean', 'max']).reset_index().rename(columns=dict(mean='regret', max='worst_regret'))
