@@ -112,7 +112,7 @@ def readme_tables(root:Path|None=None) -> dict[str, str]:
             'downstream': markdown_table(downstream_table(t('sweep_curves_cpu_small')), 1),
             'predictor': markdown_table(predictor_table(t('characterize_curves_cpu_small_scores')), 2),
             'evidence': markdown_table(predictor_table(t('characterize_evidence_cpu_small_scores'),
-                                                       methods=('mean_curve', 'power_law', 'curve_calibrated', 'pooled')), 2)}
+                                                       methods=('mean_curve', 'power_law', 'curve_calibrated', 'pooled', 'pooled+task')), 2)}
 
 def render_readme(text:str, tables:dict[str, str]) -> str:
     "`text` with each `<!-- table: NAME -->` block replaced by `tables[NAME]`."
