@@ -693,6 +693,7 @@ def selection_regret(predictions:pd.DataFrame) -> pd.DataFrame:
     predicted median at the largest size."""
     per = predictions.groupby(['method', 'horizon', 'task', 'model'], sort=False).agg(predicted=('median', 'first'), actual=('actual', 'mean')).reset_index()
     per = per[per.groupby('task').model.transform('nunique') > 1]
+    if per.empty: return pd.DataFrame(columns=['horizon', 'method', 'regret', 'worst_regret'])  # no task has a model to choose
     def regret(g): return (g.actual.max() - g.actual[g.predicted.idxmax()]) * 100
     out = per.groupby(['horizon', 'method', 'task'], sort=False).apply(regret, include_groups=False).rename('regret').reset_index()
     return out.groupby(['horizon', 'method'], sort=False).regret.agg(['mean', 'max']).reset_index().rename(columns=dict(mean='regret', max='worst_regret'))
